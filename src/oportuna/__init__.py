@@ -1,0 +1,1 @@
+"""Oportuna: sales opportunities driven by BPMN processes."""

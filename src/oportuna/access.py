@@ -1,0 +1,97 @@
+"""Who may see and do what. Every view and service asks here.
+
+Roles are Django groups (see `oportuna.users.roles`). A partner firm's
+staff see only the opportunities and tasks of their own firm.
+"""
+
+from django.db.models import Q
+
+from oportuna.opportunities.models import Opportunity
+from oportuna.processes.models import HumanTask, TaskStatus
+from oportuna.users.roles import Role
+
+# The lane role that means "whoever is in charge of the opportunity".
+OWNER_ROLE = "owner"
+
+
+def _sees_everything(user):
+    return (
+        user.is_superuser
+        or user.has_role(Role.COORDINATOR)
+        or user.has_role(Role.PROCESS_ADMIN)
+    )
+
+
+def can_register(user):
+    return user.has_role(Role.REGISTRAR) or user.has_role(Role.COORDINATOR)
+
+
+def can_assign(user):
+    return user.has_role(Role.COORDINATOR)
+
+
+def can_own(user):
+    """Whether opportunities can be put in this user's own charge."""
+    return user.has_role(Role.SALESPERSON)
+
+
+def is_owner(user, opportunity):
+    if opportunity.owner_id is not None:
+        return opportunity.owner_id == user.pk
+    return (
+        opportunity.owner_partner_id is not None
+        and user.partner_firm_id == opportunity.owner_partner_id
+        and user.has_role(Role.PARTNER)
+    )
+
+
+def visible_opportunities(user):
+    queryset = Opportunity.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if _sees_everything(user):
+        return queryset
+    condition = Q(owner=user)
+    if user.has_role(Role.PARTNER) and user.partner_firm_id:
+        condition |= Q(owner_partner_id=user.partner_firm_id)
+    if user.has_role(Role.REGISTRAR):
+        condition |= Q(registered_by=user)
+    return queryset.filter(condition)
+
+
+def can_view_opportunity(user, opportunity):
+    return visible_opportunities(user).filter(pk=opportunity.pk).exists()
+
+
+def can_follow_up(user, opportunity):
+    """Whether the user may log actions, set the phase and close it."""
+    return is_owner(user, opportunity)
+
+
+def visible_tasks(user):
+    queryset = HumanTask.objects.filter(status=TaskStatus.OPEN)
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    condition = Q(assignee=user)
+    roles = [role for role in user.role_codes if role != OWNER_ROLE]
+    if roles:
+        condition |= Q(role__in=roles, assignee__isnull=True, partner__isnull=True)
+    if user.has_role(Role.PARTNER) and user.partner_firm_id:
+        condition |= Q(partner_id=user.partner_firm_id)
+    return queryset.filter(condition)
+
+
+def can_work_on_task(user, task):
+    if not task.is_open:
+        return False
+    if task.role == OWNER_ROLE:
+        return is_owner(user, task.opportunity)
+    return user.has_role(task.role)
+
+
+def can_see_team_observatory(user):
+    return user.is_superuser or user.has_role(Role.COORDINATOR)
+
+
+def can_see_own_observatory(user):
+    return user.has_role(Role.SALESPERSON) or user.has_role(Role.PARTNER)

@@ -1,0 +1,63 @@
+"""Anticipated domain failures: a code inside, a translated sentence outside.
+
+Services raise `DomainError` with a code from `MESSAGES`; views and forms
+show `error.message`, which is translated into the language active when
+it is read, and attach it to `error.field` when there is one.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "not_allowed": _("You are not allowed to do this."),
+    "phase_change_not_allowed": _(
+        "The phase cannot change from “%(current)s” to “%(new)s”. "
+        "Choose one of: %(allowed)s."
+    ),
+    "opportunity_closed": _(
+        "This opportunity is closed (%(phase)s), so it can no longer be changed."
+    ),
+    "task_not_open": _(
+        "This task is no longer open: someone completed it already. Reload the page."
+    ),
+    "owner_required": _("Choose a salesperson or a partner firm."),
+    "owner_ambiguous": _("Choose either a salesperson or a partner firm, not both."),
+    "owner_not_salesperson": _("%(user)s is not an active salesperson."),
+    "partner_inactive": _("The partner firm %(partner)s is not active."),
+    "lost_reason_required": _("Choose why the opportunity was lost."),
+    "account_required": _("Enter the account's name or choose an existing account."),
+    "planned_end_before_start": _("The planned end must be after the planned start."),
+    "actual_end_before_start": _("The actual end must be after the actual start."),
+    "done_needs_actual_start": _(
+        "A done action needs its actual start. Enter when it took place."
+    ),
+    "amount_required": _(
+        "Enter the order amount: the requested products have no prices to add up."
+    ),
+    "process_not_running": _(
+        "The process of this opportunity is not waiting for this step. Reload the page."
+    ),
+}
+
+
+class DomainError(Exception):
+    def __init__(self, code, *, field=None, **params):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+        self.params = params
+
+    @property
+    def message(self):
+        return (
+            str(MESSAGES[self.code]) % self.params
+            if self.params
+            else str(MESSAGES[self.code])
+        )
+
+    def __str__(self):
+        return self.message
+
+
+def add_to_form(form, error: DomainError):
+    """Attach a DomainError to the field it names, or to the whole form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Min, Q, Sum
+from django.utils import timezone
+
+from oportuna.errors import DomainError
+
+from ..models import ActionState, EventKind, FollowUpAction
+from ..phases import Phase, is_allowed_change
+from .audit import record_event
+from .checks import check_follow_up_allowed, lock_opportunity
+from .phases import apply_phase
+
+ACTION_FIELDS = (
+    "action_type",
+    "subject",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "state",
+    "cost",
+    "currency",
+    "notes",
+)
+# States in which an action of a phase-moving type moves the opportunity.
+PHASE_MOVING_STATES = {ActionState.IN_PROGRESS, ActionState.DONE}
+
+
+def add_action(opportunity, *, actor, **fields):
+    """Log a follow-up action; the first one ends the Latent phase."""
+    with transaction.atomic():
+        opportunity = lock_opportunity(opportunity)
+        check_follow_up_allowed(actor, opportunity)
+        action = FollowUpAction(opportunity=opportunity, performed_by=actor)
+        _set_fields(action, fields)
+        action.save()
+        now = timezone.now()
+        if opportunity.first_action_at is None:
+            opportunity.first_action_at = now
+        if opportunity.phase == Phase.LATENT:
+            apply_phase(opportunity, Phase.PRE_OFFER, actor=actor, at=now)
+        _follow_action_type(opportunity, action, actor=actor)
+        record_event(
+            opportunity, EventKind.ACTION_ADDED, actor=actor, detail=action.subject
+        )
+        refresh_summary(opportunity)
+        opportunity.save()
+    return action
+
+
+def update_action(action, *, actor, **fields):
+    with transaction.atomic():
+        opportunity = lock_opportunity(action.opportunity)
+        check_follow_up_allowed(actor, opportunity)
+        action = FollowUpAction.objects.get(pk=action.pk)
+        _set_fields(action, fields)
+        action.save()
+        _follow_action_type(opportunity, action, actor=actor)
+        record_event(
+            opportunity, EventKind.ACTION_CHANGED, actor=actor, detail=action.subject
+        )
+        refresh_summary(opportunity)
+        opportunity.save()
+    return action
+
+
+def _set_fields(action, fields):
+    for name, value in fields.items():
+        if name not in ACTION_FIELDS:
+            raise TypeError(f"unknown follow-up action field {name!r}")
+        setattr(action, name, value)
+    if action.cost is None:
+        action.cost = Decimal("0")
+    if action.state == ActionState.DONE:
+        # A done action has happened: default its actual dates to the plan.
+        action.actual_start = action.actual_start or action.planned_start
+        action.actual_end = (
+            action.actual_end or action.planned_end or action.actual_start
+        )
+    if action.planned_end and action.planned_end < action.planned_start:
+        raise DomainError("planned_end_before_start", field="planned_end")
+    if (
+        action.actual_start
+        and action.actual_end
+        and action.actual_end < action.actual_start
+    ):
+        raise DomainError("actual_end_before_start", field="actual_end")
+    action.full_clean(exclude=["opportunity", "performed_by"])
+
+
+def _follow_action_type(opportunity, action, *, actor):
+    """Move the phase when an action of a phase-moving type starts or is done."""
+    target = action.action_type.moves_to_phase
+    if target is None or action.state not in PHASE_MOVING_STATES:
+        return
+    target = Phase(target)
+    if target != opportunity.phase and is_allowed_change(
+        Phase(opportunity.phase), target
+    ):
+        apply_phase(opportunity, target, actor=actor)
+
+
+def refresh_summary(opportunity):
+    """Recompute the opportunity's action summaries; the caller saves it.
+
+    Reads one opportunity's actions only, inside the transaction that
+    wrote them, so lists of opportunities can read the summaries as stored.
+    """
+    open_states = [ActionState.PROPOSED, ActionState.IN_PROGRESS]
+    summary = FollowUpAction.objects.filter(opportunity=opportunity).aggregate(
+        proposed=Count("pk", filter=Q(state=ActionState.PROPOSED)),
+        in_progress=Count("pk", filter=Q(state=ActionState.IN_PROGRESS)),
+        done=Count("pk", filter=Q(state=ActionState.DONE)),
+        cancelled=Count("pk", filter=Q(state=ActionState.CANCELLED)),
+        cost=Sum("cost", filter=~Q(state=ActionState.CANCELLED)),
+        next_due=Min("planned_start", filter=Q(state__in=open_states)),
+    )
+    opportunity.actions_proposed = summary["proposed"]
+    opportunity.actions_in_progress = summary["in_progress"]
+    opportunity.actions_done = summary["done"]
+    opportunity.actions_cancelled = summary["cancelled"]
+    opportunity.total_cost = summary["cost"] or Decimal("0")
+    opportunity.next_due_at = summary["next_due"]

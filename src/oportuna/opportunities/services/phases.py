@@ -1,0 +1,73 @@
+from django.db import transaction
+from django.utils import timezone
+
+from oportuna.errors import DomainError
+
+from ..models import EventKind, PhaseChange
+from ..phases import (
+    ALLOWED_CHANGES,
+    CLOSED_PHASES,
+    MANUAL_PHASES,
+    Phase,
+    is_allowed_change,
+)
+from .audit import record_event
+from .checks import check_follow_up_allowed, lock_opportunity
+
+
+def change_phase(opportunity, *, actor, phase):
+    """Set the phase by hand; the closed phases need close_won or close_lost."""
+    phase = Phase(int(phase))
+    with transaction.atomic():
+        opportunity = lock_opportunity(opportunity)
+        check_follow_up_allowed(actor, opportunity)
+        if phase == opportunity.phase:
+            return opportunity
+        if phase not in MANUAL_PHASES:
+            raise _not_allowed(opportunity, phase, MANUAL_PHASES)
+        apply_phase(opportunity, phase, actor=actor)
+        opportunity.save()
+    return opportunity
+
+
+def apply_phase(opportunity, phase, *, actor, at=None):
+    """Move an opportunity to `phase` and set the milestones that follow.
+
+    The caller holds the opportunity's row lock and saves it afterwards.
+    Raises DomainError if the change is not allowed from the current phase.
+    """
+    current = Phase(opportunity.phase)
+    if not is_allowed_change(current, phase):
+        raise _not_allowed(opportunity, phase, ALLOWED_CHANGES[current])
+    at = at or timezone.now()
+    opportunity.phase = phase
+    if phase == Phase.OFFER_SENT and opportunity.offer_sent_at is None:
+        opportunity.offer_sent_at = at
+    if phase in CLOSED_PHASES:
+        opportunity.closed_at = at
+    PhaseChange.objects.create(
+        opportunity=opportunity,
+        from_phase=current,
+        to_phase=phase,
+        changed_by=actor,
+        changed_at=at,
+    )
+    record_event(
+        opportunity,
+        EventKind.PHASE_CHANGED,
+        actor=actor,
+        detail=f"{current.label} → {phase.label}",
+        at=at,
+    )
+
+
+def _not_allowed(opportunity, phase, allowed):
+    current = Phase(opportunity.phase)
+    choices = [Phase(choice).label for choice in sorted(allowed)]
+    return DomainError(
+        "phase_change_not_allowed",
+        field="phase",
+        current=current.label,
+        new=phase.label,
+        allowed=", ".join(str(choice) for choice in choices) or "—",
+    )

@@ -1,0 +1,17 @@
+"""Handlers for the messages that process instances throw.
+
+A message no task of the same instance catches is written to the outbox.
+If a handler is registered for its name, the handler runs in the same
+transaction and the message is marked handled; other messages wait in the
+outbox for a delivery worker (webhooks to the supply process, for one).
+"""
+
+HANDLERS = {}
+
+
+def handles(message_name):
+    def register(function):
+        HANDLERS[message_name] = function
+        return function
+
+    return register

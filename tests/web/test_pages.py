@@ -1,0 +1,224 @@
+"""Every page and endpoint, requested by every persona."""
+
+import pytest
+from django.urls import reverse
+
+import factories
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "registrar",
+    "coordinator",
+    "salesperson",
+    "other_salesperson",
+    "partner_a_user",
+    "partner_b_user",
+    "process_admin",
+    "outsider",
+]
+
+
+@pytest.fixture
+def world(request, registrar, coordinator, salesperson, partner_a):
+    """One opportunity per state the pages care about."""
+    latent = factories.register(registrar, name="Sin asignar")
+    owned = factories.assign(
+        factories.register(registrar, name="De Sergio"),
+        coordinator,
+        salesperson=salesperson,
+    )
+    partner_owned = factories.assign(
+        factories.register(registrar, name="De Alfa"), coordinator, partner=partner_a
+    )
+    return {
+        "latent": latent,
+        "owned": owned,
+        "partner_owned": partner_owned,
+        "assign_task": factories.open_task(latent, "assign_owner"),
+        "follow_up_task": factories.open_task(owned, "follow_up"),
+        "partner_task": factories.open_task(partner_owned, "follow_up"),
+    }
+
+
+def client_for(client, request, persona):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    return client
+
+
+# persona -> expected status for GET of a page; pages not listed for a
+# persona expect the "default" entry.
+PAGE_CASES = {
+    "inbox": ({"default": 200}, lambda w: reverse("inbox")),
+    "list": ({"default": 200}, lambda w: reverse("opportunity-list")),
+    "register": (
+        {"default": 403, "registrar": 200, "coordinator": 200},
+        lambda w: reverse("opportunity-register"),
+    ),
+    "detail_owned": (
+        {
+            "default": 404,
+            "registrar": 200,
+            "coordinator": 200,
+            "salesperson": 200,
+            "process_admin": 200,
+        },
+        lambda w: reverse("opportunity-detail", args=[w["owned"].pk]),
+    ),
+    "detail_partner": (
+        {
+            "default": 404,
+            "registrar": 200,
+            "coordinator": 200,
+            "partner_a_user": 200,
+            "process_admin": 200,
+        },
+        lambda w: reverse("opportunity-detail", args=[w["partner_owned"].pk]),
+    ),
+    "assign": (
+        {"default": 404, "registrar": 403, "coordinator": 200, "process_admin": 403},
+        lambda w: reverse("assign-owner", args=[w["assign_task"].task_id]),
+    ),
+    "follow_up": (
+        {
+            "default": 404,
+            "registrar": 302,
+            "coordinator": 302,
+            "process_admin": 302,
+            "salesperson": 200,
+        },
+        lambda w: reverse("follow-up", args=[w["follow_up_task"].task_id]),
+    ),
+    "follow_up_partner": (
+        {
+            "default": 404,
+            "registrar": 302,
+            "coordinator": 302,
+            "process_admin": 302,
+            "partner_a_user": 200,
+        },
+        lambda w: reverse("follow-up", args=[w["partner_task"].task_id]),
+    ),
+    "action_new": (
+        {
+            "default": 404,
+            "registrar": 403,
+            "coordinator": 403,
+            "process_admin": 403,
+            "salesperson": 200,
+        },
+        lambda w: reverse("action-new", args=[w["owned"].pk]),
+    ),
+    "my_observatory": (
+        {
+            "default": 403,
+            "salesperson": 200,
+            "other_salesperson": 200,
+            "partner_a_user": 200,
+            "partner_b_user": 200,
+        },
+        lambda w: reverse("observatory-mine"),
+    ),
+    "team_observatory": (
+        {"default": 403, "coordinator": 200},
+        lambda w: reverse("observatory-team"),
+    ),
+    "account_suggest": (
+        {"default": 403, "registrar": 200, "coordinator": 200},
+        lambda w: reverse("account-suggest") + "?account_name=cuenta",
+    ),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page", sorted(PAGE_CASES))
+def test_page_access(client, request, world, persona, page):
+    expected, url_for = PAGE_CASES[page]
+    client = client_for(client, request, persona)
+
+    response = client.get(url_for(world))
+
+    assert response.status_code == expected.get(persona, expected["default"])
+
+
+@pytest.mark.parametrize("page", sorted(PAGE_CASES))
+def test_anonymous_is_sent_to_login(client, world, page):
+    _expected, url_for = PAGE_CASES[page]
+
+    response = client.get(url_for(world))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("opportunity-phase", "post"),
+        ("opportunity-publish", "post"),
+        ("opportunity-won", "post"),
+        ("opportunity-lost", "post"),
+    ],
+)
+@pytest.mark.parametrize("persona", ["other_salesperson", "partner_b_user", "outsider"])
+def test_others_cannot_change_an_opportunity(
+    client, request, world, name, method, persona
+):
+    client = client_for(client, request, persona)
+    opportunity = world["owned"]
+
+    response = getattr(client, method)(
+        reverse(name, args=[opportunity.pk]), {"phase": 4}
+    )
+
+    opportunity.refresh_from_db()
+    assert response.status_code == 404
+    assert opportunity.phase == 1
+    assert opportunity.publications.count() == 0
+
+
+def test_partner_lists_only_own_firm(client, world, partner_a_user, partner_b_user):
+    client.force_login(partner_b_user)
+
+    response = client.get(reverse("opportunity-list"))
+    inbox = client.get(reverse("inbox"))
+
+    assert "De Alfa" not in response.content.decode()
+    assert "De Sergio" not in response.content.decode()
+    assert world["partner_owned"].reference not in inbox.content.decode()
+
+
+def test_partner_sees_own_task_in_inbox(client, world, partner_a_user):
+    client.force_login(partner_a_user)
+
+    response = client.get(reverse("inbox"))
+
+    assert world["partner_owned"].reference in response.content.decode()
+
+
+def test_inbox_query_count_does_not_grow(
+    client, registrar, coordinator, django_assert_max_num_queries
+):
+    for number in range(15):
+        factories.register(registrar, name=f"Oportunidad {number}")
+    client.force_login(coordinator)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("inbox"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Asignar Responsable de OV") == 15
+
+
+def test_opportunity_list_query_count(
+    client, registrar, coordinator, django_assert_max_num_queries
+):
+    for number in range(15):
+        factories.register(registrar, name=f"Oportunidad {number}")
+    client.force_login(coordinator)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("opportunity-list"))
+
+    assert response.status_code == 200
