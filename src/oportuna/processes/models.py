@@ -52,8 +52,10 @@ class ProcessInstance(models.Model):
     opportunity = models.OneToOneField(
         "opportunities.Opportunity", on_delete=models.CASCADE, related_name="process"
     )
-    # The engine's serialized workflow without its spec (see DiagramVersion).
-    state = models.JSONField()
+    # The engine's serialized workflow without its spec (see DiagramVersion),
+    # as JSON text: the engine restores tasks in the order they were
+    # written, which PostgreSQL's jsonb would not keep.
+    state = models.TextField()
     status = models.CharField(
         max_length=16, choices=InstanceStatus.choices, default=InstanceStatus.RUNNING
     )

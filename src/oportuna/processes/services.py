@@ -113,7 +113,7 @@ def start_process(opportunity, *, actor, diagram=None):
     workflow = workflows.new_workflow(diagram.spec)
     workflows.set_start_data(workflow, opportunity_id=opportunity.pk)
     thrown = workflows.run_engine_steps(workflow)
-    instance = ProcessInstance(diagram=diagram, opportunity=opportunity, state={})
+    instance = ProcessInstance(diagram=diagram, opportunity=opportunity, state="")
     _save(instance, workflow, thrown, actor=actor)
     logger.info("Started process", extra=log_extra(instance))
     return instance

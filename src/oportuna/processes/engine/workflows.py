@@ -134,7 +134,7 @@ def new_workflow(spec: dict) -> BpmnWorkflow:
     return restore_workflow(spec, None)
 
 
-def restore_workflow(spec: dict, state: dict | None) -> BpmnWorkflow:
+def restore_workflow(spec: dict, state: str | None) -> BpmnWorkflow:
     """Rebuild a workflow from its diagram's specs and an instance state.
 
     With no state, return a new workflow that has not run any step.
@@ -142,7 +142,8 @@ def restore_workflow(spec: dict, state: dict | None) -> BpmnWorkflow:
     if state is None:
         workflow = serializer.from_dict(_spec_only(spec))
     else:
-        dct = {**state, **spec}
+        dct = json.loads(state)
+        dct.update(spec)
         workflow = serializer.deserialize_json(json.dumps(dct))
     workflow.script_engine = script_engine
     return workflow
@@ -159,8 +160,9 @@ def _spec_only(spec):
     return BpmnWorkflow(restored_spec, subprocess_specs)
 
 
-def dump_state(workflow: BpmnWorkflow) -> dict:
-    return _split(workflow)[1]
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """Return the workflow's state as JSON text, without its specs."""
+    return json.dumps(_split(workflow)[1])
 
 
 def _split(workflow):
