@@ -56,7 +56,10 @@ def main(count):
     product, _ = Product.objects.get_or_create(
         code="bench", defaults={"name": "Bench", "unit_price": Decimal("100")}
     )
-    call, offer = ActionType.objects.get(code="call"), ActionType.objects.get(code="send_offer")
+    call, offer = (
+        ActionType.objects.get(code="call"),
+        ActionType.objects.get(code="send_offer"),
+    )
     source = Source.objects.get(code="web_form")
     results = {}
     for number in range(count):
@@ -70,9 +73,19 @@ def main(count):
             products=[(product, 3)],
         )
         task = HumanTask.objects.get(opportunity=opportunity, form_key="assign_owner")
-        timed(results, "assign", services.assign_owner, task, actor=coordinator, salesperson=owner)
+        timed(
+            results,
+            "assign",
+            services.assign_owner,
+            task,
+            actor=coordinator,
+            salesperson=owner,
+        )
         now = timezone.now()
-        for step, action_type in (("action (call)", call), ("action (send offer)", offer)):
+        for step, action_type in (
+            ("action (call)", call),
+            ("action (send offer)", offer),
+        ):
             timed(
                 results,
                 step,
@@ -86,7 +99,13 @@ def main(count):
                 cost=Decimal("10"),
                 currency="EUR",
             )
-        timed(results, "publish", services.publish_to_observatory, opportunity, actor=owner)
+        timed(
+            results,
+            "publish",
+            services.publish_to_observatory,
+            opportunity,
+            actor=owner,
+        )
         timed(results, "close won", services.close_won, opportunity, actor=owner)
     sizes = [len(instance.state) for instance in ProcessInstance.objects.all()]
     print(f"{count} opportunities on {django.db.connection.vendor}")

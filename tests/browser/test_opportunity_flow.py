@@ -31,7 +31,7 @@ def log_in(page, username):
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("#login-form button[type=submit]")
     page.wait_for_selector("#main-nav")
 
 
@@ -122,6 +122,7 @@ def test_register_assign_follow_up_and_win(new_page, screenshots):
         cost="35.50",
     )
     page.screenshot(path=screenshots / "07-follow-up.png", full_page=True)
+    assert page.inner_text("#record .phase-badge") == "5 Offer sent"
     assert page.inner_text("[data-count=done]") == "2"
     assert page.inner_text("[data-total-cost]") == "55.50 EUR"
     page.click("#publish")

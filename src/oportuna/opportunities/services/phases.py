@@ -23,8 +23,14 @@ def change_phase(opportunity, *, actor, phase):
         check_follow_up_allowed(actor, opportunity)
         if phase == opportunity.phase:
             return opportunity
-        if phase not in MANUAL_PHASES:
-            raise _not_allowed(opportunity, phase, MANUAL_PHASES)
+        # The error lists these, so it names only phases the owner can pick.
+        choices = [
+            choice
+            for choice in MANUAL_PHASES
+            if is_allowed_change(Phase(opportunity.phase), choice)
+        ]
+        if phase not in choices:
+            raise _not_allowed(opportunity, phase, choices)
         apply_phase(opportunity, phase, actor=actor)
         opportunity.save()
     return opportunity

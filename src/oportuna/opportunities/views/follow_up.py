@@ -59,11 +59,10 @@ def _owned_open_opportunity(request, pk):
 
 
 def _render_actions(request, opportunity, **kwargs):
-    return render(
-        request,
-        "opportunities/partials/actions.html",
-        _actions_context(opportunity, **kwargs),
-    )
+    context = _actions_context(opportunity, **kwargs)
+    context["refresh_record"] = True
+    context["products"] = opportunity.requested_products.select_related("product")
+    return render(request, "opportunities/partials/actions.html", context)
 
 
 def _back_to_task(opportunity):
