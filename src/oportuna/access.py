@@ -14,34 +14,41 @@ from oportuna.users.roles import Role
 OWNER_ROLE = "owner"
 
 
+def _has_role(user, role):
+    # AnonymousUser has no roles and no has_role().
+    return user.is_authenticated and user.has_role(role)
+
+
 def _sees_everything(user):
     return (
         user.is_superuser
-        or user.has_role(Role.COORDINATOR)
-        or user.has_role(Role.PROCESS_ADMIN)
+        or _has_role(user, Role.COORDINATOR)
+        or _has_role(user, Role.PROCESS_ADMIN)
     )
 
 
 def can_register(user):
-    return user.has_role(Role.REGISTRAR) or user.has_role(Role.COORDINATOR)
+    return _has_role(user, Role.REGISTRAR) or _has_role(user, Role.COORDINATOR)
 
 
 def can_assign(user):
-    return user.has_role(Role.COORDINATOR)
+    return _has_role(user, Role.COORDINATOR)
 
 
 def can_own(user):
     """Whether opportunities can be put in this user's own charge."""
-    return user.has_role(Role.SALESPERSON)
+    return _has_role(user, Role.SALESPERSON)
 
 
 def is_owner(user, opportunity):
+    if not user.is_authenticated or not user.is_active:
+        return False
     if opportunity.owner_id is not None:
         return opportunity.owner_id == user.pk
     return (
         opportunity.owner_partner_id is not None
         and user.partner_firm_id == opportunity.owner_partner_id
-        and user.has_role(Role.PARTNER)
+        and _has_role(user, Role.PARTNER)
     )
 
 
@@ -52,9 +59,9 @@ def visible_opportunities(user):
     if _sees_everything(user):
         return queryset
     condition = Q(owner=user)
-    if user.has_role(Role.PARTNER) and user.partner_firm_id:
+    if _has_role(user, Role.PARTNER) and user.partner_firm_id:
         condition |= Q(owner_partner_id=user.partner_firm_id)
-    if user.has_role(Role.REGISTRAR):
+    if _has_role(user, Role.REGISTRAR):
         condition |= Q(registered_by=user)
     return queryset.filter(condition)
 
@@ -76,7 +83,7 @@ def visible_tasks(user):
     roles = [role for role in user.role_codes if role != OWNER_ROLE]
     if roles:
         condition |= Q(role__in=roles, assignee__isnull=True, partner__isnull=True)
-    if user.has_role(Role.PARTNER) and user.partner_firm_id:
+    if _has_role(user, Role.PARTNER) and user.partner_firm_id:
         condition |= Q(partner_id=user.partner_firm_id)
     return queryset.filter(condition)
 
@@ -86,12 +93,12 @@ def can_work_on_task(user, task):
         return False
     if task.role == OWNER_ROLE:
         return is_owner(user, task.opportunity)
-    return user.has_role(task.role)
+    return _has_role(user, task.role)
 
 
 def can_see_team_observatory(user):
-    return user.is_superuser or user.has_role(Role.COORDINATOR)
+    return user.is_superuser or _has_role(user, Role.COORDINATOR)
 
 
 def can_see_own_observatory(user):
-    return user.has_role(Role.SALESPERSON) or user.has_role(Role.PARTNER)
+    return _has_role(user, Role.SALESPERSON) or _has_role(user, Role.PARTNER)

@@ -96,6 +96,10 @@ class RegistrationForm(BootstrapFormMixin, forms.ModelForm):
         help_text=_("One name per line."),
     )
     documents = MultipleFileField(label=_("Attached documents"), required=False)
+    # A site typed without a scheme is taken as https, the Django 6 default.
+    website = forms.URLField(
+        label=_("Web site"), max_length=200, required=False, assume_scheme="https"
+    )
 
     class Meta:
         model = Opportunity

@@ -67,8 +67,6 @@ TEMPLATES = [
 
 DATABASES = {"default": env.database(VAR_DIR / "oportuna.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Web sites typed without a scheme are taken as https (the Django 6 default).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "users.User"
 LOGIN_URL = "login"

@@ -6,95 +6,240 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('opportunities', '0002_initial'),
-        ('users', '0002_role_groups'),
+        ("opportunities", "0002_initial"),
+        ("users", "0002_role_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DiagramVersion',
+            name="DiagramVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('process_key', models.CharField(max_length=100, verbose_name='process id')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('sha256', models.CharField(max_length=64)),
-                ('bpmn_xml', models.TextField()),
-                ('spec', models.JSONField()),
-                ('lane_roles', models.JSONField(default=dict)),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "process_key",
+                    models.CharField(max_length=100, verbose_name="process id"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("sha256", models.CharField(max_length=64)),
+                ("bpmn_xml", models.TextField()),
+                ("spec", models.JSONField()),
+                ("lane_roles", models.JSONField(default=dict)),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'process diagram version',
-                'verbose_name_plural': 'process diagram versions',
-                'ordering': ['process_key', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('process_key', 'version'), name='diagram_version_unique'), models.UniqueConstraint(fields=('process_key', 'sha256'), name='diagram_content_unique')],
+                "verbose_name": "process diagram version",
+                "verbose_name_plural": "process diagram versions",
+                "ordering": ["process_key", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("process_key", "version"), name="diagram_version_unique"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("process_key", "sha256"), name="diagram_content_unique"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProcessInstance',
+            name="ProcessInstance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.TextField()),
-                ('status', models.CharField(choices=[('running', 'running'), ('completed', 'completed')], default='running', max_length=16)),
-                ('next_timer_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('revision', models.PositiveIntegerField(default=0)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('diagram', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='processes.diagramversion')),
-                ('opportunity', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='process', to='opportunities.opportunity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("state", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("running", "running"), ("completed", "completed")],
+                        default="running",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "next_timer_at",
+                    models.DateTimeField(blank=True, db_index=True, null=True),
+                ),
+                ("revision", models.PositiveIntegerField(default=0)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "diagram",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="processes.diagramversion",
+                    ),
+                ),
+                (
+                    "opportunity",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="process",
+                        to="opportunities.opportunity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'process instance',
-                'verbose_name_plural': 'process instances',
+                "verbose_name": "process instance",
+                "verbose_name_plural": "process instances",
             },
         ),
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('payload', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outbox', to='processes.processinstance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("payload", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outbox",
+                        to="processes.processinstance",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['handled_at', 'created_at'], name='outbox_pending')],
+                "indexes": [
+                    models.Index(
+                        fields=["handled_at", "created_at"], name="outbox_pending"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HumanTask',
+            name="HumanTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.UUIDField(unique=True)),
-                ('bpmn_id', models.CharField(max_length=100)),
-                ('name', models.CharField(max_length=200, verbose_name='task')),
-                ('form_key', models.CharField(max_length=64)),
-                ('code', models.CharField(blank=True, max_length=32, verbose_name='code')),
-                ('lane', models.CharField(blank=True, max_length=200, verbose_name='lane')),
-                ('role', models.CharField(max_length=32, verbose_name='role')),
-                ('status', models.CharField(choices=[('open', 'open'), ('completed', 'completed'), ('cancelled', 'cancelled')], default='open', max_length=16)),
-                ('created_at', models.DateTimeField(verbose_name='created')),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_tasks', to=settings.AUTH_USER_MODEL)),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='completed_tasks', to=settings.AUTH_USER_MODEL)),
-                ('opportunity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='opportunities.opportunity')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='users.partnerfirm')),
-                ('instance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='processes.processinstance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("task_id", models.UUIDField(unique=True)),
+                ("bpmn_id", models.CharField(max_length=100)),
+                ("name", models.CharField(max_length=200, verbose_name="task")),
+                ("form_key", models.CharField(max_length=64)),
+                (
+                    "code",
+                    models.CharField(blank=True, max_length=32, verbose_name="code"),
+                ),
+                (
+                    "lane",
+                    models.CharField(blank=True, max_length=200, verbose_name="lane"),
+                ),
+                ("role", models.CharField(max_length=32, verbose_name="role")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("completed", "completed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="created")),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="completed_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "opportunity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="opportunities.opportunity",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="users.partnerfirm",
+                    ),
+                ),
+                (
+                    "instance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="processes.processinstance",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['status', 'role', 'created_at'], name='task_role_open'), models.Index(fields=['status', 'assignee', 'created_at'], name='task_assignee_open'), models.Index(fields=['status', 'partner', 'created_at'], name='task_partner_open')],
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "role", "created_at"], name="task_role_open"
+                    ),
+                    models.Index(
+                        fields=["status", "assignee", "created_at"],
+                        name="task_assignee_open",
+                    ),
+                    models.Index(
+                        fields=["status", "partner", "created_at"],
+                        name="task_partner_open",
+                    ),
+                ],
             },
         ),
     ]
