@@ -21,7 +21,7 @@ def _has_role(user, role):
 
 def _sees_everything(user):
     return (
-        user.is_superuser
+        (user.is_superuser and user.is_active)
         or _has_role(user, Role.COORDINATOR)
         or _has_role(user, Role.PROCESS_ADMIN)
     )
@@ -97,7 +97,7 @@ def can_work_on_task(user, task):
 
 
 def can_see_team_observatory(user):
-    return user.is_superuser or _has_role(user, Role.COORDINATOR)
+    return (user.is_superuser and user.is_active) or _has_role(user, Role.COORDINATOR)
 
 
 def can_see_own_observatory(user):

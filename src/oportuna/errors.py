@@ -13,6 +13,14 @@ MESSAGES = {
         "The phase cannot change from “%(current)s” to “%(new)s”. "
         "Choose one of: %(allowed)s."
     ),
+    "latent_needs_action": _(
+        "The opportunity stays Latent until its first follow-up action is "
+        "logged. Add an action: the phase then moves to “2 Pre-offer”."
+    ),
+    "offer_not_sent": _(
+        "Only an opportunity in “5 Offer sent” can be closed as won, and this "
+        "one is in “%(phase)s”. Log the offer as sent first."
+    ),
     "opportunity_closed": _(
         "This opportunity is closed (%(phase)s), so it can no longer be changed."
     ),
@@ -48,14 +56,24 @@ class DomainError(Exception):
 
     @property
     def message(self):
-        return (
-            str(MESSAGES[self.code]) % self.params
-            if self.params
-            else str(MESSAGES[self.code])
-        )
+        """The translated sentence, in the language active when it is read.
+
+        Parameters may be lazy translations, or lists of them, which are
+        joined only now so that one message never mixes two languages.
+        """
+        template = str(MESSAGES[self.code])
+        if not self.params:
+            return template
+        return template % {name: _render(value) for name, value in self.params.items()}
 
     def __str__(self):
         return self.message
+
+
+def _render(value):
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) or "—"
+    return str(value)
 
 
 def add_to_form(form, error: DomainError):

@@ -739,6 +739,31 @@ def test_change_phase_back_to_latent_refused(pre_offer_opportunity, salesperson)
     assert row_counts() == counts
 
 
+def test_change_phase_from_latent_needs_an_action(owned_opportunity, salesperson):
+    counts = row_counts()
+
+    with pytest.raises(DomainError) as caught:
+        services.change_phase(owned_opportunity, actor=salesperson, phase=Phase.PRE_OFFER)
+
+    owned_opportunity.refresh_from_db()
+    assert caught.value.code == "latent_needs_action"
+    assert caught.value.field == "phase"
+    assert owned_opportunity.phase == Phase.LATENT
+    assert row_counts() == counts
+
+
+def test_phase_error_read_in_another_language(pre_offer_opportunity, salesperson):
+    with translation.override("en"), pytest.raises(DomainError) as caught:
+        services.change_phase(pre_offer_opportunity, actor=salesperson, phase=Phase.LATENT)
+
+    with translation.override("es"):
+        spanish = caught.value.message
+
+    assert "“1 Latente”" in spanish
+    assert "4 Preparación de Oferta" in spanish
+    assert "Preparing" not in spanish
+
+
 def spanish_catalogue_missing():
     with translation.override("es"):
         return str(Phase.LATENT.label) == "1 Latent"
@@ -900,7 +925,11 @@ def test_close_won_from_pre_offer_refused(pre_offer_opportunity, salesperson):
         )
 
     pre_offer_opportunity.refresh_from_db()
-    assert caught.value.code == "phase_change_not_allowed"
+    assert caught.value.code == "offer_not_sent"
+    assert caught.value.message == (
+        "Only an opportunity in “5 Offer sent” can be closed as won, and this "
+        "one is in “2 Pre-offer”. Log the offer as sent first."
+    )
     assert pre_offer_opportunity.phase == Phase.PRE_OFFER
     assert pre_offer_opportunity.account.kind == AccountKind.PROSPECT
     assert row_counts() == counts

@@ -24,11 +24,11 @@ CLOSED_PHASES = frozenset(
 )
 OPEN_PHASES = frozenset(set(Phase) - CLOSED_PHASES)
 
-# Phase -> phases it may move to. Latent is left only by logging an action
-# (or dropping the lead); no phase returns to Latent, and the closed phases
-# are final.
+# Phase -> phases it may move to. Latent means "no follow-up action yet", so
+# it is left only by logging the first action (to Pre-offer) or by dropping
+# the lead; no phase returns to Latent, and the closed phases are final.
 ALLOWED_CHANGES = {
-    Phase.LATENT: {Phase.PRE_OFFER, Phase.PREPARING_OFFER, Phase.DROPPED_PRE_OFFER},
+    Phase.LATENT: {Phase.PRE_OFFER, Phase.DROPPED_PRE_OFFER},
     Phase.PRE_OFFER: {
         Phase.PREPARING_OFFER,
         Phase.OFFER_SENT,

@@ -27,6 +27,8 @@ def close_won(opportunity, *, actor, amount=None, currency=None):
     with transaction.atomic():
         opportunity = lock_opportunity(opportunity)
         check_follow_up_allowed(actor, opportunity)
+        if opportunity.phase != Phase.OFFER_SENT:
+            raise DomainError("offer_not_sent", phase=Phase(opportunity.phase).label)
         now = timezone.now()
         apply_phase(opportunity, Phase.OFFER_ACCEPTED, actor=actor, at=now)
         lines = [

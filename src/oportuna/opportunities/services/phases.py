@@ -23,6 +23,8 @@ def change_phase(opportunity, *, actor, phase):
         check_follow_up_allowed(actor, opportunity)
         if phase == opportunity.phase:
             return opportunity
+        if opportunity.phase == Phase.LATENT:
+            raise DomainError("latent_needs_action", field="phase")
         # The error lists these, so it names only phases the owner can pick.
         choices = [
             choice
@@ -68,12 +70,10 @@ def apply_phase(opportunity, phase, *, actor, at=None):
 
 
 def _not_allowed(opportunity, phase, allowed):
-    current = Phase(opportunity.phase)
-    choices = [Phase(choice).label for choice in sorted(allowed)]
     return DomainError(
         "phase_change_not_allowed",
         field="phase",
-        current=current.label,
+        current=Phase(opportunity.phase).label,
         new=phase.label,
-        allowed=", ".join(str(choice) for choice in choices) or "—",
+        allowed=[Phase(choice).label for choice in sorted(allowed)],
     )
