@@ -97,7 +97,6 @@ def main(count):
                 planned_start=now - timedelta(hours=1),
                 state=ActionState.DONE,
                 cost=Decimal("10"),
-                currency="EUR",
             )
         timed(
             results,

@@ -35,9 +35,13 @@ MESSAGES = {
     "account_required": _("Enter the account's name or choose an existing account."),
     "planned_end_before_start": _("The planned end must be after the planned start."),
     "actual_end_before_start": _("The actual end must be after the actual start."),
-    "done_needs_actual_start": _(
-        "A done action needs its actual start. Enter when it took place."
+    "actual_end_needs_start": _(
+        "Enter the actual start too: an action cannot end before it started."
     ),
+    "planned_date_out_of_range": _(
+        "Enter a planned date between the year %(earliest)s and the year %(latest)s."
+    ),
+    "amount_not_positive": _("Enter an order amount greater than zero."),
     "amount_required": _(
         "Enter the order amount: the requested products have no prices to add up."
     ),

@@ -150,4 +150,4 @@ def test_register_assign_follow_up_and_win(new_page, screenshots):
     page.goto("/observatory/mine/")
     page.screenshot(path=screenshots / "09-my-observatory.png", full_page=True)
     assert page.inner_text("[data-total=count]") == "2"
-    assert page.inner_text("[data-total=cost]") == "55.50"
+    assert page.inner_text("[data-total=cost]") == "55.50 EUR"

@@ -743,7 +743,9 @@ def test_change_phase_from_latent_needs_an_action(owned_opportunity, salesperson
     counts = row_counts()
 
     with pytest.raises(DomainError) as caught:
-        services.change_phase(owned_opportunity, actor=salesperson, phase=Phase.PRE_OFFER)
+        services.change_phase(
+            owned_opportunity, actor=salesperson, phase=Phase.PRE_OFFER
+        )
 
     owned_opportunity.refresh_from_db()
     assert caught.value.code == "latent_needs_action"
@@ -754,7 +756,9 @@ def test_change_phase_from_latent_needs_an_action(owned_opportunity, salesperson
 
 def test_phase_error_read_in_another_language(pre_offer_opportunity, salesperson):
     with translation.override("en"), pytest.raises(DomainError) as caught:
-        services.change_phase(pre_offer_opportunity, actor=salesperson, phase=Phase.LATENT)
+        services.change_phase(
+            pre_offer_opportunity, actor=salesperson, phase=Phase.LATENT
+        )
 
     with translation.override("es"):
         spanish = caught.value.message

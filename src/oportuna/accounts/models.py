@@ -71,7 +71,7 @@ class Contact(models.Model):
         related_name="contacts",
     )
     name = models.CharField(_("name"), max_length=200)
-    position = models.CharField(_("position"), max_length=120, blank=True)
+    position = models.CharField(_("job title"), max_length=120, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from oportuna.currencies import validate_currency
 from oportuna.opportunities.phases import Phase
 
 
@@ -120,7 +121,10 @@ class Product(models.Model):
         validators=[MinValueValidator(0)],
     )
     currency = models.CharField(
-        _("currency"), max_length=3, default=settings.OPORTUNA_DEFAULT_CURRENCY
+        _("currency"),
+        max_length=3,
+        default=settings.OPORTUNA_DEFAULT_CURRENCY,
+        validators=[validate_currency],
     )
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -667,8 +667,8 @@ class PipelineImport:
             self.start_follow_up(opportunity, resolved)
 
     def write_order(self, opportunity, resolved):
-        # The deal closed outside this product and no process will ever
-        # hand it off, so the order is recorded as handed to fulfilment.
+        # The deal closed outside Oportuna and no process will ever hand it
+        # off, so the order is recorded as handed to fulfilment.
         order = Order.objects.create(
             opportunity=opportunity,
             amount=resolved.amount,
@@ -774,7 +774,7 @@ class PipelineImport:
         )
 
     def import_products(self):
-        """Create the products of products.csv; existing ones are left as they are."""
+        """Create the products of products.csv. Existing products keep their fields."""
         existing_by_code = {product.code: product for product in Product.objects.all()}
         existing_by_key = {
             product_key(product.name): product

@@ -10,7 +10,7 @@ PUBLICATION_MESSAGE = "observatorio_publicacion"
 @handles(PUBLICATION_MESSAGE)
 def record_publication(opportunity, payload, *, actor):
     actions = list(opportunity.actions.select_related("action_type"))
-    return Publication.objects.create(
+    publication = Publication.objects.create(
         opportunity=opportunity,
         published_by=actor,
         actions_proposed=opportunity.actions_proposed,
@@ -33,3 +33,7 @@ def record_publication(opportunity, payload, *, actor):
             for action in actions
         ],
     )
+    type(opportunity).objects.filter(pk=opportunity.pk).update(
+        last_published_at=publication.published_at
+    )
+    return publication

@@ -1,7 +1,5 @@
 """Read models of the two observatories, built on stored summaries."""
 
-from decimal import Decimal
-
 from django.db.models import Count, Q, Sum
 
 from oportuna import access
@@ -23,14 +21,19 @@ def owner_actions(user, *, state=None):
 
 
 def action_totals(actions):
+    """Count `actions` by state and add up their costs, one sum per currency."""
     totals = actions.aggregate(
         count=Count("pk"),
-        cost=Sum("cost", filter=~Q(state=ActionState.CANCELLED)),
         proposed=Count("pk", filter=Q(state=ActionState.PROPOSED)),
         in_progress=Count("pk", filter=Q(state=ActionState.IN_PROGRESS)),
         done=Count("pk", filter=Q(state=ActionState.DONE)),
     )
-    totals["cost"] = totals["cost"] or Decimal("0")
+    totals["costs"] = list(
+        actions.exclude(state=ActionState.CANCELLED)
+        .order_by("currency")
+        .values("currency")
+        .annotate(amount=Sum("cost"))
+    )
     return totals
 
 
@@ -50,7 +53,11 @@ def team_open_opportunities(user):
 
 
 def team_totals_by_owner(opportunities):
-    """Add up the stored action summaries of `opportunities` per owner."""
+    """Add up the stored action summaries of `opportunities` per owner.
+
+    Returns {(owner id, partner firm id): totals}; costs are summed per
+    currency, in `totals["costs"]`.
+    """
     rows = (
         opportunities.order_by()
         .values("owner", "owner_partner")
@@ -59,10 +66,19 @@ def team_totals_by_owner(opportunities):
             proposed=Sum("actions_proposed"),
             in_progress=Sum("actions_in_progress"),
             done=Sum("actions_done"),
-            cost=Sum("total_cost"),
         )
     )
-    return {(row["owner"], row["owner_partner"]): row for row in rows}
+    totals = {
+        (row["owner"], row["owner_partner"]): {**row, "costs": []} for row in rows
+    }
+    costs = (
+        opportunities.order_by("currency")
+        .values("owner", "owner_partner", "currency")
+        .annotate(amount=Sum("total_cost"))
+    )
+    for row in costs:
+        totals[(row["owner"], row["owner_partner"])]["costs"].append(row)
+    return totals
 
 
 def unassigned_count(user):

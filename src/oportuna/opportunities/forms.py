@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -69,7 +71,9 @@ class BootstrapFormMixin:
 
 
 class RegistrationForm(BootstrapFormMixin, forms.ModelForm):
-    account = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Set by the browser when a suggested account is chosen; anything that is
+    # not an account id means "no choice" and the typed name is matched.
+    account = forms.CharField(required=False, widget=forms.HiddenInput)
     account_name = forms.CharField(
         label=_("Account"),
         max_length=200,
@@ -135,6 +139,13 @@ class RegistrationForm(BootstrapFormMixin, forms.ModelForm):
         for name in ("source", "importance", "size", "purchase_window", "probability"):
             self.fields[name].required = True
 
+    def clean_account(self):
+        value = self.cleaned_data["account"].strip()
+        return int(value) if value.isdigit() else None
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()
+
     def clean_contact_names(self):
         return [
             line.strip()
@@ -180,7 +191,9 @@ class RequestedProductForm(BootstrapFormMixin, forms.Form):
         return data
 
 
-RequestedProductFormSet = formset_factory(RequestedProductForm, extra=3, max_num=50)
+RequestedProductFormSet = formset_factory(
+    RequestedProductForm, extra=3, max_num=50, absolute_max=50, validate_max=True
+)
 
 
 class ActionForm(BootstrapFormMixin, forms.ModelForm):
@@ -195,7 +208,6 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
             "actual_start",
             "actual_end",
             "cost",
-            "currency",
             "notes",
         ]
         widgets = {
@@ -227,7 +239,7 @@ class PhaseForm(BootstrapFormMixin, forms.Form):
 class WonForm(BootstrapFormMixin, forms.Form):
     amount = forms.DecimalField(
         label=_("Order amount"),
-        min_value=0,
+        min_value=Decimal("0.01"),
         max_digits=14,
         decimal_places=2,
         required=False,

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,15 +18,10 @@ from oportuna.catalog.models import (
     Size,
     Source,
 )
+from oportuna.currencies import validate_currency
 from oportuna.users.models import PartnerFirm
 
 from .phases import CLOSED_PHASES, Phase
-
-currency_validator = RegexValidator(
-    r"^[A-Z]{3}$",
-    _("Enter a three-letter ISO 4217 currency code such as EUR."),
-    code="invalid_currency",
-)
 
 
 def currency_field():
@@ -34,7 +29,7 @@ def currency_field():
         _("currency"),
         max_length=3,
         default=settings.OPORTUNA_DEFAULT_CURRENCY,
-        validators=[currency_validator],
+        validators=[validate_currency],
     )
 
 
@@ -99,12 +94,12 @@ class Opportunity(models.Model):
         blank=True,
         related_name="opportunities",
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
     line_of_business = models.CharField(
         _("account's line of business"), max_length=200, blank=True
     )
     website = models.URLField(_("web site"), blank=True)
-    other_data = models.TextField(_("other relevant data"), blank=True)
+    other_data = models.TextField(_("other relevant data"), max_length=5000, blank=True)
     budget = models.DecimalField(
         _("account's budget"),
         max_digits=14,
@@ -133,7 +128,7 @@ class Opportunity(models.Model):
         null=True,
         blank=True,
     )
-    lost_notes = models.TextField(_("notes on the loss"), blank=True)
+    lost_notes = models.TextField(_("notes on the loss"), max_length=2000, blank=True)
 
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -175,6 +170,7 @@ class Opportunity(models.Model):
         max_digits=14, decimal_places=2, default=Decimal("0"), editable=False
     )
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OpportunityQuerySet.as_manager()
@@ -319,7 +315,7 @@ class FollowUpAction(models.Model):
         validators=[MinValueValidator(0)],
     )
     currency = currency_field()
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=5000, blank=True)
     performed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("done by"),
@@ -349,9 +345,9 @@ class PhaseChange(models.Model):
         Opportunity, on_delete=models.CASCADE, related_name="phase_changes"
     )
     from_phase = models.PositiveSmallIntegerField(
-        _("from"), choices=Phase.choices, null=True, blank=True
+        _("previous phase"), choices=Phase.choices, null=True, blank=True
     )
-    to_phase = models.PositiveSmallIntegerField(_("to"), choices=Phase.choices)
+    to_phase = models.PositiveSmallIntegerField(_("new phase"), choices=Phase.choices)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True
     )

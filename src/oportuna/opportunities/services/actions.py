@@ -21,9 +21,11 @@ ACTION_FIELDS = (
     "actual_end",
     "state",
     "cost",
-    "currency",
     "notes",
 )
+# Planned dates outside this window are typing mistakes, not plans.
+EARLIEST_PLANNED_YEAR = 2000
+LATEST_PLANNED_YEARS_AHEAD = 10
 # States in which an action of a phase-moving type moves the opportunity.
 PHASE_MOVING_STATES = {ActionState.IN_PROGRESS, ActionState.DONE}
 
@@ -34,7 +36,7 @@ def add_action(opportunity, *, actor, **fields):
         opportunity = lock_opportunity(opportunity)
         check_follow_up_allowed(actor, opportunity)
         action = FollowUpAction(opportunity=opportunity, performed_by=actor)
-        _set_fields(action, fields)
+        _set_fields(action, fields, currency=opportunity.currency)
         action.save()
         now = timezone.now()
         if opportunity.first_action_at is None:
@@ -55,7 +57,7 @@ def update_action(action, *, actor, **fields):
         opportunity = lock_opportunity(action.opportunity)
         check_follow_up_allowed(actor, opportunity)
         action = FollowUpAction.objects.get(pk=action.pk)
-        _set_fields(action, fields)
+        _set_fields(action, fields, currency=opportunity.currency)
         action.save()
         _follow_action_type(opportunity, action, actor=actor)
         record_event(
@@ -66,13 +68,22 @@ def update_action(action, *, actor, **fields):
     return action
 
 
-def _set_fields(action, fields):
+def _set_fields(action, fields, *, currency):
+    """Copy `fields` onto the action and check them together.
+
+    Costs are in the opportunity's currency, so that its total and the
+    observatories never add up amounts in two currencies.
+    """
     for name, value in fields.items():
         if name not in ACTION_FIELDS:
             raise TypeError(f"unknown follow-up action field {name!r}")
         setattr(action, name, value)
+    action.currency = currency
     if action.cost is None:
         action.cost = Decimal("0")
+    _check_planned_window(action)
+    if action.actual_end and not action.actual_start:
+        raise DomainError("actual_end_needs_start", field="actual_start")
     if action.state == ActionState.DONE:
         # A done action has happened: default its actual dates to the plan.
         action.actual_start = action.actual_start or action.planned_start
@@ -88,6 +99,22 @@ def _set_fields(action, fields):
     ):
         raise DomainError("actual_end_before_start", field="actual_end")
     action.full_clean(exclude=["opportunity", "performed_by"])
+
+
+def _check_planned_window(action):
+    now = timezone.now()
+    latest = now.replace(year=now.year + LATEST_PLANNED_YEARS_AHEAD)
+    for name in ("planned_start", "planned_end"):
+        value = getattr(action, name)
+        if value is not None and not (
+            value.year >= EARLIEST_PLANNED_YEAR and value <= latest
+        ):
+            raise DomainError(
+                "planned_date_out_of_range",
+                field=name,
+                earliest=EARLIEST_PLANNED_YEAR,
+                latest=latest.year,
+            )
 
 
 def _follow_action_type(opportunity, action, *, actor):

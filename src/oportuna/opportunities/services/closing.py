@@ -41,6 +41,8 @@ def close_won(opportunity, *, actor, amount=None, currency=None):
             )
             if not amount:
                 raise DomainError("amount_required", field="amount")
+        if amount <= 0:
+            raise DomainError("amount_not_positive", field="amount")
         order = Order.objects.create(
             opportunity=opportunity,
             amount=amount,

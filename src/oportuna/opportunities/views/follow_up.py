@@ -77,7 +77,7 @@ def _back_to_task(opportunity):
 @login_required
 def action_new(request, pk):
     opportunity = _owned_open_opportunity(request, pk)
-    form = ActionForm(request.POST or None, initial={"currency": opportunity.currency})
+    form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_action(opportunity, actor=request.user, **form.cleaned_data)

@@ -193,7 +193,6 @@ class Command(BaseCommand):
                 planned_end=now - timedelta(days=2) + timedelta(minutes=30),
                 state=ActionState.DONE,
                 cost=Decimal("15.00"),
-                currency="EUR",
             )
             services.add_action(
                 opportunity,
@@ -204,5 +203,4 @@ class Command(BaseCommand):
                 planned_end=now + timedelta(days=3, hours=2),
                 state=ActionState.PROPOSED,
                 cost=Decimal("120.00"),
-                currency="EUR",
             )
