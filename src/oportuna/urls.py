@@ -6,6 +6,7 @@ from oportuna.accounts import views as accounts
 from oportuna.observatories import views as observatories
 from oportuna.opportunities.views import assignment, detail, follow_up, registration
 from oportuna.processes import views as processes
+from oportuna.users import views as users
 from oportuna.web import views as web
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", web.set_language, name="set-language"),
+    path("me/", users.preferences, name="preferences"),
     path("tasks/<uuid:task_id>/", processes.task_detail, name="task-detail"),
     path("tasks/<uuid:task_id>/assign/", assignment.assign_owner, name="assign-owner"),
     path("tasks/<uuid:task_id>/follow-up/", follow_up.follow_up, name="follow-up"),

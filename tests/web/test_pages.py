@@ -51,6 +51,7 @@ def client_for(client, request, persona):
 # persona expect the "default" entry.
 PAGE_CASES = {
     "inbox": ({"default": 200}, lambda w: reverse("inbox")),
+    "preferences": ({"default": 200}, lambda w: reverse("preferences")),
     "list": ({"default": 200}, lambda w: reverse("opportunity-list")),
     "register": (
         {"default": 403, "registrar": 200, "coordinator": 200},
@@ -222,3 +223,43 @@ def test_opportunity_list_query_count(
         response = client.get(reverse("opportunity-list"))
 
     assert response.status_code == 200
+
+
+def test_preferences_change_language_and_time_zone(client, salesperson):
+    client.force_login(salesperson)
+
+    response = client.post(
+        reverse("preferences"),
+        {
+            "first_name": "Sergio",
+            "last_name": "Sanz",
+            "email": "sergio@example.com",
+            "language": "en",
+            "time_zone": "America/Mexico_City",
+        },
+    )
+
+    salesperson.refresh_from_db()
+    assert response.status_code == 302
+    assert salesperson.language == "en"
+    assert salesperson.time_zone == "America/Mexico_City"
+
+
+def test_preferences_reject_unknown_time_zone(client, salesperson):
+    client.force_login(salesperson)
+
+    response = client.post(
+        reverse("preferences"),
+        {
+            "first_name": "S",
+            "last_name": "S",
+            "email": "",
+            "language": "es",
+            "time_zone": "Mars/Olympus",
+        },
+    )
+
+    salesperson.refresh_from_db()
+    assert response.status_code == 200
+    assert salesperson.time_zone == "Europe/Madrid"
+    assert "time_zone" in response.context["form"].errors

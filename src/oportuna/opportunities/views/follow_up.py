@@ -165,7 +165,9 @@ def close_won(request, pk):
             return _back_to_task(opportunity)
         messages.success(
             request,
-            _("Offer accepted: order %(order)s was created and handed to fulfilment.")
+            _(
+                "Offer accepted: order %(order)s was created and waits to be handed to fulfilment."
+            )
             % {"order": order.reference},
         )
         return redirect("opportunity-detail", pk=opportunity.pk)
