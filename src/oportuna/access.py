@@ -1,4 +1,4 @@
-"""Who may see and do what. Every view and service asks here.
+"""Who may see and do what. Every view and service calls these functions.
 
 Roles are Django groups (see `oportuna.users.roles`). A partner firm's
 staff see only the opportunities and tasks of their own firm.
@@ -36,7 +36,7 @@ def can_assign(user):
 
 
 def can_own(user):
-    """Whether opportunities can be put in this user's own charge."""
+    """Return whether opportunities can be put in this user's own charge."""
     return _has_role(user, Role.SALESPERSON)
 
 
@@ -71,7 +71,7 @@ def can_view_opportunity(user, opportunity):
 
 
 def can_follow_up(user, opportunity):
-    """Whether the user may log actions, set the phase and close it."""
+    """Return whether the user may log actions, set the phase and close it."""
     return is_owner(user, opportunity)
 
 

@@ -263,3 +263,20 @@ def test_preferences_reject_unknown_time_zone(client, salesperson):
     assert response.status_code == 200
     assert salesperson.time_zone == "Europe/Madrid"
     assert "time_zone" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"),
+    [("salesperson", True), ("registrar", False), ("coordinator", False)],
+)
+def test_detail_links_task_only_for_who_can_work_on_it(
+    client, request, world, persona, shown
+):
+    client = client_for(client, request, persona)
+    task = world["follow_up_task"]
+
+    response = client.get(reverse("opportunity-detail", args=[world["owned"].pk]))
+
+    assert (
+        reverse("task-detail", args=[task.task_id]) in response.content.decode()
+    ) is shown

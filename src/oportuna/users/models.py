@@ -21,6 +21,16 @@ def validate_time_zone(value):
         )
 
 
+def default_language():
+    # A callable, so that settings that change LANGUAGE_CODE (the tests run
+    # in English) do not change the model and call for a migration.
+    return settings.LANGUAGE_CODE
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
 class PartnerFirm(models.Model):
     """An outside firm that sells on the company's behalf (indirect sale)."""
 
@@ -44,12 +54,12 @@ class User(AbstractUser):
         _("language"),
         max_length=8,
         choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
+        default=default_language,
     )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
-        default=settings.TIME_ZONE,
+        default=default_time_zone,
         validators=[validate_time_zone],
     )
     partner_firm = models.ForeignKey(

@@ -60,6 +60,8 @@ def apply_phase(opportunity, phase, *, actor, at=None):
         changed_by=actor,
         changed_at=at,
     )
+    # NOTE: the detail keeps the phase names in the actor's language; the
+    # phase history (PhaseChange) is the language-neutral record.
     record_event(
         opportunity,
         EventKind.PHASE_CHANGED,

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from oportuna import access
 from oportuna.errors import DomainError
+from oportuna.processes.models import TaskStatus
 from oportuna.web.http import get_visible_opportunity, require
 
 from .. import services
@@ -29,9 +30,17 @@ def opportunity_detail(request, pk):
         "order": getattr(opportunity, "order", None),
         "can_follow_up": access.can_follow_up(request.user, opportunity),
         "document_form": DocumentForm(),
-        "open_task": opportunity.tasks.filter(status="open").first(),
+        "open_task": _workable_task(request.user, opportunity),
     }
     return render(request, "opportunities/detail.html", context)
+
+
+def _workable_task(user, opportunity):
+    """Return the open task of the opportunity that this user may work on."""
+    for task in opportunity.tasks.filter(status=TaskStatus.OPEN):
+        if access.can_work_on_task(user, task):
+            return task
+    return None
 
 
 @login_required

@@ -25,6 +25,10 @@ class RepeatingBoundaryEvent(BoundaryEvent):
     a button like “Publish to observatory” would work once. When this event
     fires while the activity it is attached to is still open, it adds a
     fresh waiting copy of itself beside the one that fired.
+
+    NOTE: every firing adds tasks that the engine never prunes, so a stored
+    instance grows by about 2 KB of JSON per publication. Nothing caps the
+    number of presses yet.
     """
 
     def _on_ready_hook(self, my_task):
