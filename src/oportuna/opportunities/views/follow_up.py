@@ -33,14 +33,20 @@ def follow_up(request, task_id):
             "task": task,
             "opportunity": opportunity,
             "products": opportunity.requested_products.select_related("product"),
-            "phase_form": PhaseForm(initial={"phase": opportunity.phase}),
-            "won_form": WonForm(),
-            "lost_form": LostForm(),
-            "can_publish": can_publish(opportunity),
-            "last_publication": opportunity.publications.first(),
+            **_sidebar_context(opportunity),
             **_actions_context(opportunity),
         },
     )
+
+
+def _sidebar_context(opportunity):
+    return {
+        "phase_form": PhaseForm(initial={"phase": opportunity.phase}),
+        "won_form": WonForm(),
+        "lost_form": LostForm(),
+        "can_publish": can_publish(opportunity),
+        "last_publication": opportunity.publications.first(),
+    }
 
 
 def _actions_context(opportunity, *, form=None, editing=None):
@@ -60,8 +66,11 @@ def _owned_open_opportunity(request, pk):
 
 def _render_actions(request, opportunity, **kwargs):
     context = _actions_context(opportunity, **kwargs)
+    # An action may move the phase, so the record and the task's side cards
+    # are swapped too, out of band.
     context["refresh_record"] = True
     context["products"] = opportunity.requested_products.select_related("product")
+    context.update(_sidebar_context(opportunity))
     return render(request, "opportunities/partials/actions.html", context)
 
 
