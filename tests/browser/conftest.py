@@ -1,10 +1,12 @@
 """Playwright driving Debian's Chromium against the live test server."""
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Where the screenshots of every screen go, for a person to look at.
@@ -64,3 +66,23 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+# Data migrations whose rows the browser tests need: role groups and option
+# lists. Both functions are idempotent.
+SHIPPED_DATA = [
+    ("oportuna.users.migrations.0002_role_groups", "create_groups"),
+    ("oportuna.catalog.migrations.0002_default_options", "load_options"),
+]
+
+
+@pytest.fixture(autouse=True)
+def shipped_data(transactional_db):
+    """Load the rows the data migrations ship, which a flush removes.
+
+    Transactional tests end by flushing the database. serialized_rollback
+    should restore these rows, but with pytest-django 4.14 they were gone
+    in the second browser test whenever a non-transactional test ran first.
+    """
+    for module_name, function_name in SHIPPED_DATA:
+        getattr(importlib.import_module(module_name), function_name)(apps, None)
