@@ -75,16 +75,34 @@ def can_follow_up(user, opportunity):
     return is_owner(user, opportunity)
 
 
-def visible_tasks(user):
-    queryset = HumanTask.objects.filter(status=TaskStatus.OPEN)
+def task_conditions(user):
+    """Return the conditions that select the user's open tasks, as a list.
+
+    No task meets two of them: a task is assigned to a user, to a partner
+    firm, or to a role, never to two of these at once. Each condition can
+    use one index, so an inbox may query them one by one.
+    """
     if not user.is_authenticated or not user.is_active:
-        return queryset.none()
-    condition = Q(assignee=user)
+        return []
+    conditions = [Q(assignee=user)]
     roles = [role for role in user.role_codes if role != OWNER_ROLE]
     if roles:
-        condition |= Q(role__in=roles, assignee__isnull=True, partner__isnull=True)
+        # Only owner-lane tasks get an assignee or a partner, so a task of
+        # one of these roles never meets the other two conditions.
+        conditions.append(Q(role__in=roles))
     if _has_role(user, Role.PARTNER) and user.partner_firm_id:
-        condition |= Q(partner_id=user.partner_firm_id)
+        conditions.append(Q(partner_id=user.partner_firm_id))
+    return conditions
+
+
+def visible_tasks(user):
+    queryset = HumanTask.objects.filter(status=TaskStatus.OPEN)
+    conditions = task_conditions(user)
+    if not conditions:
+        return queryset.none()
+    condition = conditions[0]
+    for other in conditions[1:]:
+        condition |= other
     return queryset.filter(condition)
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 import factories
+from oportuna.users.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +281,23 @@ def test_detail_links_task_only_for_who_can_work_on_it(
     assert (
         reverse("task-detail", args=[task.task_id]) in response.content.decode()
     ) is shown
+
+
+def test_team_observatory_groups_each_owner_once(client, registrar, coordinator):
+    owners = [
+        factories.make_user(
+            f"owner{number}", Role.SALESPERSON, first_name="Ana", last_name="García"
+        )
+        for number in range(3)
+    ]
+    for number in range(9):
+        opportunity = factories.register(registrar, name=f"Oportunidad {number}")
+        factories.assign(opportunity, coordinator, salesperson=owners[number % 3])
+    client.force_login(coordinator)
+
+    response = client.get(reverse("observatory-team"))
+
+    groups = response.context["groups"]
+    assert len(groups) == 3
+    assert [len(group["opportunities"]) for group in groups] == [3, 3, 3]
+    assert all(group["totals"]["opportunities"] == 3 for group in groups)

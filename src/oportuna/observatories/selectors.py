@@ -43,48 +43,63 @@ def team_open_opportunities(user):
         access.visible_opportunities(user)
         .open()
         .select_related("owner", "owner_partner", "account")
+        # The ids break ties between owners of the same name, so that each
+        # owner's opportunities stay together for the grouping by owner.
         .order_by(
             "owner__last_name",
             "owner__first_name",
+            "owner_id",
             "owner_partner__name",
+            "owner_partner_id",
             "-registered_at",
         )
     )
 
 
-def team_totals_by_owner(opportunities):
+def team_totals_by_owner(opportunities, owners):
     """Add up the stored action summaries of `opportunities` per owner.
 
-    Returns {(owner id, partner firm id): totals}; costs are summed per
-    currency, in `totals["costs"]`.
+    `owners` lists the (owner id, partner firm id) pairs to total, usually
+    those on the page shown, so the sums read only their opportunities.
+    Returns {(owner id, partner firm id): totals}, with the costs summed per
+    currency in `totals["costs"]`.
     """
+    owners = set(owners)
+    user_ids = [owner_id for owner_id, _partner in owners if owner_id is not None]
+    partner_ids = [
+        partner_id for _owner, partner_id in owners if partner_id is not None
+    ]
+    # One indexed lookup per kind of owner; OR-ing one pair per owner made
+    # SQLite scan every opportunity.
+    condition = Q(owner_id__in=user_ids) | Q(owner_partner_id__in=partner_ids)
+    if (None, None) in owners:
+        condition |= Q(owner__isnull=True, owner_partner__isnull=True)
     rows = (
-        opportunities.order_by()
-        .values("owner", "owner_partner")
+        opportunities.filter(condition)
+        .order_by("currency")
+        .values("owner", "owner_partner", "currency")
         .annotate(
             opportunities=Count("pk"),
             proposed=Sum("actions_proposed"),
             in_progress=Sum("actions_in_progress"),
             done=Sum("actions_done"),
+            amount=Sum("total_cost"),
         )
     )
-    totals = {
-        (row["owner"], row["owner_partner"]): {**row, "costs": []} for row in rows
-    }
-    costs = (
-        opportunities.order_by("currency")
-        .values("owner", "owner_partner", "currency")
-        .annotate(amount=Sum("total_cost"))
-    )
-    for row in costs:
-        totals[(row["owner"], row["owner_partner"])]["costs"].append(row)
+    totals = {}
+    for row in rows:
+        key = (row["owner"], row["owner_partner"])
+        total = totals.setdefault(
+            key,
+            {
+                "opportunities": 0,
+                "proposed": 0,
+                "in_progress": 0,
+                "done": 0,
+                "costs": [],
+            },
+        )
+        for name in ("opportunities", "proposed", "in_progress", "done"):
+            total[name] += row[name]
+        total["costs"].append({"currency": row["currency"], "amount": row["amount"]})
     return totals
-
-
-def unassigned_count(user):
-    return (
-        access.visible_opportunities(user)
-        .open()
-        .filter(owner__isnull=True, owner_partner__isnull=True)
-        .count()
-    )

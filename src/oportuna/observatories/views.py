@@ -30,8 +30,14 @@ def my_observatory(request):
 def team_observatory(request):
     require(access.can_see_team_observatory(request.user))
     opportunities = selectors.team_open_opportunities(request.user)
-    totals = selectors.team_totals_by_owner(opportunities)
     page = Paginator(opportunities, 100).get_page(request.GET.get("page"))
+    totals = selectors.team_totals_by_owner(
+        opportunities,
+        [
+            (opportunity.owner_id, opportunity.owner_partner_id)
+            for opportunity in page.object_list
+        ],
+    )
     groups = []
     for opportunity in page.object_list:
         key = (opportunity.owner_id, opportunity.owner_partner_id)

@@ -186,6 +186,8 @@ class Opportunity(models.Model):
                 fields=["phase", "registered_at"], name="opp_phase_registered"
             ),
             models.Index(fields=["next_due_at"], name="opp_next_due"),
+            # The default ordering of every opportunity list.
+            models.Index(fields=["-registered_at", "-id"], name="opp_registered_desc"),
         ]
         constraints = [
             models.CheckConstraint(

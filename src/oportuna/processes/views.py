@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from oportuna import access
 
 from .models import HumanTask
+from .selectors import InboxTasks
 
 # form key of a user task -> name of the URL of its screen.
 TASK_SCREENS = {
@@ -16,12 +17,7 @@ TASK_SCREENS = {
 
 @login_required
 def inbox(request):
-    tasks = (
-        access.visible_tasks(request.user)
-        .select_related("opportunity", "opportunity__account", "assignee", "partner")
-        .order_by("-created_at", "-id")
-    )
-    page = Paginator(tasks, 25).get_page(request.GET.get("page"))
+    page = Paginator(InboxTasks(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "processes/inbox.html", {"page": page})
 
 

@@ -1,4 +1,5 @@
 from oportuna import access
+from oportuna.processes.selectors import open_task_count
 
 
 def navigation(request):
@@ -12,6 +13,6 @@ def navigation(request):
             "my_observatory": access.can_see_own_observatory(user),
             "team_observatory": access.can_see_team_observatory(user),
             "admin": user.is_staff,
-            "task_count": access.visible_tasks(user).count(),
+            "task_count": open_task_count(user),
         }
     }
