@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from browser_helpers import log_in, make_person
 
 import factories
 from oportuna.opportunities.models import Opportunity, Order
@@ -14,25 +15,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "browser-test-password"
-
-
-def make_person(username, role, first_name, language="es"):
-    user = factories.make_user(
-        username, role, first_name=first_name, last_name="Prueba", language=language
-    )
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
-
-def log_in(page, username):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#main-nav")
 
 
 def add_action(page, *, type_label, subject, state_label, start, cost):
@@ -48,9 +30,9 @@ def add_action(page, *, type_label, subject, state_label, start, cost):
 
 
 def test_register_assign_follow_up_and_win(new_page, screenshots):
-    registrar = make_person("rosa", Role.REGISTRAR, "Rosa")
-    make_person("carmen", Role.COORDINATOR, "Carmen")
-    owner = make_person("sergio", Role.SALESPERSON, "Sergio", language="en")
+    registrar = make_person("rosa", Role.REGISTRAR, first_name="Rosa", language="es")
+    make_person("carmen", Role.COORDINATOR, first_name="Carmen", language="es")
+    owner = make_person("sergio", Role.SALESPERSON, first_name="Sergio", language="en")
     existing = factories.make_account("Consultoría Pérez S.L.", tax_id="B11111111")
     factories.make_product(
         "crm-licence", name="Licencia CRM", unit_price=Decimal("480.00")

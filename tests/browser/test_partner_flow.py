@@ -1,6 +1,7 @@
 """A partner firm's staff follow up and lose an opportunity, in Spanish."""
 
 import pytest
+from browser_helpers import log_in, make_person
 
 import factories
 from oportuna.opportunities.models import ActionState
@@ -12,23 +13,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "browser-test-password"
-
-
-def make_person(username, *roles, **fields):
-    user = factories.make_user(username, *roles, **fields)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
-
-
-def log_in(page, username):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_selector("#main-nav")
 
 
 def test_partner_edits_action_in_place_and_closes_lost(new_page, screenshots):

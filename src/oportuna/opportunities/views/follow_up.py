@@ -87,17 +87,7 @@ def _back_to_task(opportunity):
 def action_new(request, pk):
     opportunity = _owned_open_opportunity(request, pk)
     form = ActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_action(opportunity, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            add_to_form(form, error)
-        else:
-            opportunity.refresh_from_db()
-            if not request.htmx:
-                return _back_to_task(opportunity)
-            return _render_actions(request, opportunity)
-    return _render_actions(request, opportunity, form=form)
+    return _save_action(request, opportunity, form, services.add_action, opportunity)
 
 
 @login_required
@@ -105,9 +95,16 @@ def action_edit(request, pk, action_pk):
     opportunity = _owned_open_opportunity(request, pk)
     action = get_object_or_404(FollowUpAction, pk=action_pk, opportunity=opportunity)
     form = ActionForm(request.POST or None, instance=action)
+    return _save_action(
+        request, opportunity, form, services.update_action, action, editing=action
+    )
+
+
+def _save_action(request, opportunity, form, service, target, *, editing=None):
+    """Run `service` on a valid posted form; show the form again otherwise."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_action(action, actor=request.user, **form.cleaned_data)
+            service(target, actor=request.user, **form.cleaned_data)
         except DomainError as error:
             add_to_form(form, error)
         else:
@@ -115,7 +112,7 @@ def action_edit(request, pk, action_pk):
             if not request.htmx:
                 return _back_to_task(opportunity)
             return _render_actions(request, opportunity)
-    return _render_actions(request, opportunity, form=form, editing=action)
+    return _render_actions(request, opportunity, form=form, editing=editing)
 
 
 @login_required
