@@ -6,6 +6,11 @@ BIN := $(VENV)/bin
 OPORTUNA := $(BIN)/oportuna
 VENDOR := src/oportuna/static/vendor
 HOST_PORT ?= 127.0.0.1:8000
+# The code mypy checks: services, selectors, the engine layer and access.
+TYPED := src/oportuna/processes src/oportuna/opportunities/services \
+	src/oportuna/opportunities/selectors.py src/oportuna/accounts/services.py \
+	src/oportuna/accounts/selectors.py src/oportuna/observatories/selectors.py \
+	src/oportuna/access.py src/oportuna/errors.py
 
 .PHONY: run test install static messages chromium lint format migrate demo clean
 
@@ -58,6 +63,7 @@ demo: migrate
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy $(TYPED)
 	DJANGO_SETTINGS_MODULE=oportuna.settings.test $(OPORTUNA) makemigrations --check --dry-run
 
 format: install

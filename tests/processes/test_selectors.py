@@ -64,5 +64,5 @@ def test_inbox_count_matches_visible_tasks(coordinator_who_sells):
 def test_inbox_is_empty_without_roles(outsider, latent_opportunity):
     inbox = InboxTasks(outsider)
 
-    assert inbox.count() == 0
+    assert len(inbox) == 0
     assert inbox[0:25] == []

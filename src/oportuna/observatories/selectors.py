@@ -86,7 +86,7 @@ def team_totals_by_owner(opportunities, owners):
             amount=Sum("total_cost"),
         )
     )
-    totals = {}
+    totals: dict[tuple[int | None, int | None], dict] = {}
     for row in rows:
         key = (row["owner"], row["owner_partner"])
         total = totals.setdefault(

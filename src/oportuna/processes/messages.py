@@ -6,7 +6,10 @@ transaction and the message is marked handled; other messages wait in the
 outbox for a delivery worker (webhooks to the supply process, for one).
 """
 
-HANDLERS = {}
+from collections.abc import Callable
+
+# Message name -> handler(opportunity, payload, *, actor).
+HANDLERS: dict[str, Callable[..., object]] = {}
 
 
 def handles(message_name):

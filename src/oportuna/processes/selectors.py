@@ -1,11 +1,15 @@
 """Reads of the mirrored user tasks, for inboxes."""
 
+from collections.abc import Sequence
+from datetime import datetime
+from typing import overload
+
 from oportuna import access
 
 from .models import HumanTask, TaskStatus
 
 
-class InboxTasks:
+class InboxTasks(Sequence[HumanTask]):
     """The user's open tasks, newest first, as a sequence a Paginator takes.
 
     An OR of the conditions in access.task_conditions keeps SQLite from
@@ -19,13 +23,16 @@ class InboxTasks:
             for condition in access.task_conditions(user)
         ]
 
-    def count(self):
+    def __len__(self) -> int:
         return sum(part.count() for part in self.parts)
 
-    def __len__(self):
-        return self.count()
+    @overload
+    def __getitem__(self, index: int) -> HumanTask: ...
 
-    def __getitem__(self, index):
+    @overload
+    def __getitem__(self, index: slice) -> list[HumanTask]: ...
+
+    def __getitem__(self, index: int | slice) -> HumanTask | list[HumanTask]:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
@@ -33,7 +40,7 @@ class InboxTasks:
             return []
         # Each part contributes at most `stop` newest rows; the merged
         # newest `stop` rows are then cut to the page.
-        keys = []
+        keys: list[tuple[datetime, int]] = []
         for part in self.parts:
             rows = part.order_by("-created_at", "-id").values_list("created_at", "id")
             keys.extend(rows[:stop] if stop is not None else rows)
@@ -47,4 +54,4 @@ class InboxTasks:
 
 
 def open_task_count(user):
-    return InboxTasks(user).count()
+    return len(InboxTasks(user))

@@ -1,10 +1,12 @@
 import logging
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from oportuna import access
 from oportuna.accounts.services import get_or_create_account, get_or_create_contacts
+from oportuna.catalog.models import Product
 from oportuna.errors import DomainError
 from oportuna.processes import services as processes
 
@@ -99,7 +101,7 @@ def register_opportunity(
 
 def _merge_products(products):
     """Add up the quantities of a product requested on several lines."""
-    merged = {}
+    merged: dict[Product, Decimal] = {}
     for product, quantity in products:
         merged[product] = merged.get(product, 0) + quantity
     return merged.items()

@@ -64,9 +64,9 @@ def upload_document(request, pk):
         except DomainError as error:
             messages.error(request, error.message)
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
     return redirect("opportunity-detail", pk=opportunity.pk)
 
 
