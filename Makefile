@@ -16,7 +16,7 @@ TYPED := src/oportuna/processes src/oportuna/opportunities/services \
 
 run: install static messages
 	$(OPORTUNA) migrate --no-input
-	$(OPORTUNA) load_demo
+	$(OPORTUNA) load_demo --url http://$(HOST_PORT)
 	$(OPORTUNA) runserver $(HOST_PORT)
 
 test: install static messages chromium
@@ -58,7 +58,7 @@ migrate: install
 	$(OPORTUNA) migrate --no-input
 
 demo: migrate
-	$(OPORTUNA) load_demo
+	$(OPORTUNA) load_demo --url http://$(HOST_PORT)
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -41,6 +41,15 @@ MESSAGES = {
     "planned_date_out_of_range": _(
         "Enter a planned date between the year %(earliest)s and the year %(latest)s."
     ),
+    "planned_start_required": _(
+        "Enter the planned start, or the actual start for an action that has "
+        "already taken place."
+    ),
+    "done_in_future": _(
+        "A done action has already taken place: its actual dates cannot be in "
+        "the future. Correct the date, or set the state to proposed or in "
+        "progress."
+    ),
     "amount_not_positive": _("Enter an order amount greater than zero."),
     "amount_required": _(
         "Enter the order amount: the requested products have no prices to add up."

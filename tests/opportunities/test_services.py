@@ -530,7 +530,87 @@ def test_action_summaries_without_open_actions(owned_opportunity, salesperson):
     action.refresh_from_db()
     assert owned_opportunity.actions_done == 1
     assert owned_opportunity.next_due_at is None
-    assert action.actual_start == action.planned_start
+    # Planned for tomorrow but done already: it took place now, not tomorrow.
+    assert action.actual_start <= timezone.now()
+    assert action.actual_start < action.planned_start
+
+
+def test_done_action_takes_past_plan_as_actual(owned_opportunity, salesperson):
+    planned = timezone.now() - timedelta(days=2)
+
+    action = factories.log_action(
+        owned_opportunity,
+        salesperson,
+        "call",
+        planned_start=planned,
+        state=ActionState.DONE,
+    )
+
+    assert action.actual_start == planned
+    assert action.actual_end == planned
+
+
+def test_done_action_in_future_refused(owned_opportunity, salesperson):
+    counts = row_counts()
+    tomorrow = timezone.now() + timedelta(days=1)
+
+    with pytest.raises(DomainError) as caught:
+        factories.log_action(
+            owned_opportunity,
+            salesperson,
+            "call",
+            state=ActionState.DONE,
+            actual_start=tomorrow,
+        )
+
+    assert caught.value.code == "done_in_future"
+    assert caught.value.field == "actual_start"
+    assert row_counts() == counts
+
+
+def test_action_logged_afterwards_needs_no_plan(owned_opportunity, salesperson):
+    happened = timezone.now() - timedelta(hours=3)
+
+    action = factories.log_action(
+        owned_opportunity,
+        salesperson,
+        "call",
+        planned_start=None,
+        actual_start=happened,
+        state=ActionState.DONE,
+    )
+
+    assert action.planned_start == happened
+
+
+def test_action_without_any_start_refused(owned_opportunity, salesperson):
+    with pytest.raises(DomainError) as caught:
+        factories.log_action(owned_opportunity, salesperson, "call", planned_start=None)
+
+    assert caught.value.code == "planned_start_required"
+    assert caught.value.field == "planned_start"
+
+
+def test_offer_sent_milestone_is_when_it_was_sent(owned_opportunity, salesperson):
+    factories.log_action(owned_opportunity, salesperson, "call")
+    # The first action was logged a week ago.
+    Opportunity.objects.filter(pk=owned_opportunity.pk).update(
+        first_action_at=timezone.now() - timedelta(days=7)
+    )
+    sent = timezone.now() - timedelta(days=1)
+
+    factories.log_action(
+        owned_opportunity,
+        salesperson,
+        "send_offer",
+        planned_start=sent,
+        actual_start=sent,
+        state=ActionState.DONE,
+    )
+
+    owned_opportunity.refresh_from_db()
+    assert owned_opportunity.phase == Phase.OFFER_SENT
+    assert owned_opportunity.offer_sent_at == sent
 
 
 def test_planned_end_before_start_writes_nothing(owned_opportunity, salesperson):
@@ -590,19 +670,21 @@ def test_update_with_bad_dates_keeps_action(pre_offer_opportunity, salesperson):
 
 
 def test_done_send_offer_moves_to_offer_sent(pre_offer_opportunity, salesperson):
-    before = timezone.now()
+    sent = timezone.now() - timedelta(hours=2)
 
     factories.log_action(
         pre_offer_opportunity,
         salesperson,
         "send_offer",
         state=ActionState.DONE,
-        planned_start=before - timedelta(hours=2),
+        planned_start=sent,
     )
 
     pre_offer_opportunity.refresh_from_db()
     assert pre_offer_opportunity.phase == Phase.OFFER_SENT
-    assert pre_offer_opportunity.offer_sent_at >= before
+    # Sent before the first action was logged: milestones keep their order.
+    assert pre_offer_opportunity.offer_sent_at == pre_offer_opportunity.first_action_at
+    assert pre_offer_opportunity.first_action_at > sent
 
 
 def test_proposed_send_offer_keeps_phase(pre_offer_opportunity, salesperson):

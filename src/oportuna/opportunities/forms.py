@@ -186,7 +186,11 @@ class RequestedProductForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("product") and not data.get("quantity"):
+        if (
+            data.get("product")
+            and not data.get("quantity")
+            and "quantity" not in self.errors
+        ):
             self.add_error("quantity", _("Enter how many are requested."))
         return data
 
@@ -220,6 +224,8 @@ class ActionForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # An action logged after the fact may give only its actual dates.
+        self.fields["planned_start"].required = False
         queryset = ActionType.objects.active()
         if self.instance.pk:
             queryset = (
@@ -254,7 +260,10 @@ class LostForm(BootstrapFormMixin, forms.Form):
         label=_("Lost reason"), queryset=LostReason.objects.none()
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -81,15 +81,16 @@ def _set_fields(action, fields, *, currency):
     action.currency = currency
     if action.cost is None:
         action.cost = Decimal("0")
-    _check_planned_window(action)
     if action.actual_end and not action.actual_start:
         raise DomainError("actual_end_needs_start", field="actual_start")
+    if action.planned_start is None:
+        # An action logged after it happened may skip the plan.
+        if action.actual_start is None:
+            raise DomainError("planned_start_required", field="planned_start")
+        action.planned_start = action.actual_start
+    _check_planned_window(action)
     if action.state == ActionState.DONE:
-        # A done action has happened: default its actual dates to the plan.
-        action.actual_start = action.actual_start or action.planned_start
-        action.actual_end = (
-            action.actual_end or action.planned_end or action.actual_start
-        )
+        _check_done_dates(action)
     if action.planned_end and action.planned_end < action.planned_start:
         raise DomainError("planned_end_before_start", field="planned_end")
     if (
@@ -99,6 +100,23 @@ def _set_fields(action, fields, *, currency):
     ):
         raise DomainError("actual_end_before_start", field="actual_end")
     action.full_clean(exclude=["opportunity", "performed_by"])
+
+
+def _check_done_dates(action):
+    """Give a done action its actual dates, which cannot lie in the future.
+
+    Missing actual dates default to the planned ones, or to now when the
+    plan is still ahead: the action has taken place.
+    """
+    now = timezone.now()
+    if action.actual_start is None:
+        action.actual_start = min(action.planned_start, now)
+    if action.actual_end is None:
+        planned_end = action.planned_end or action.actual_start
+        action.actual_end = max(min(planned_end, now), action.actual_start)
+    for name in ("actual_start", "actual_end"):
+        if getattr(action, name) > now:
+            raise DomainError("done_in_future", field=name)
 
 
 def _check_planned_window(action):
@@ -126,7 +144,13 @@ def _follow_action_type(opportunity, action, *, actor):
     if target != opportunity.phase and is_allowed_change(
         Phase(opportunity.phase), target
     ):
-        apply_phase(opportunity, target, actor=actor)
+        # The milestone is when the action took place, not when it was typed.
+        apply_phase(
+            opportunity,
+            target,
+            actor=actor,
+            milestone_at=action.actual_end or action.actual_start,
+        )
 
 
 def refresh_summary(opportunity):

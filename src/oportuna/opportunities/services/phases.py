@@ -38,21 +38,29 @@ def change_phase(opportunity, *, actor, phase):
     return opportunity
 
 
-def apply_phase(opportunity, phase, *, actor, at=None):
+def apply_phase(opportunity, phase, *, actor, at=None, milestone_at=None):
     """Move an opportunity to `phase` and set the milestones that follow.
 
-    The caller holds the opportunity's row lock and saves it afterwards.
-    Raises DomainError if the change is not allowed from the current phase.
+    `at` is when the change is recorded (now by default); `milestone_at`,
+    when the event behind it happened, if earlier (an offer sent yesterday
+    and logged today), but not before the previous milestone. The caller holds the opportunity's row lock and
+    saves it afterwards. Raises DomainError if the change is not allowed
+    from the current phase.
     """
     current = Phase(opportunity.phase)
     if not is_allowed_change(current, phase):
         raise _not_allowed(opportunity, phase, ALLOWED_CHANGES[current])
     at = at or timezone.now()
+    # Milestones keep their order: never before the milestone before them.
+    earliest = opportunity.first_action_at or opportunity.registered_at
+    milestone_at = min(milestone_at or at, at)
+    if earliest is not None:
+        milestone_at = max(milestone_at, earliest)
     opportunity.phase = phase
     if phase == Phase.OFFER_SENT and opportunity.offer_sent_at is None:
-        opportunity.offer_sent_at = at
+        opportunity.offer_sent_at = milestone_at
     if phase in CLOSED_PHASES:
-        opportunity.closed_at = at
+        opportunity.closed_at = milestone_at
     PhaseChange.objects.create(
         opportunity=opportunity,
         from_phase=current,

@@ -37,7 +37,7 @@ def assign_owner(request, task_id):
             opportunity.refresh_from_db()
             messages.success(
                 request,
-                _("%(reference)s is now in the charge of %(owner)s.")
+                _("%(owner)s is now in charge of %(reference)s.")
                 % {
                     "reference": opportunity.reference,
                     "owner": opportunity.owner_display,

@@ -177,7 +177,8 @@ def close_won(request, pk):
             % {"order": order.reference},
         )
         return redirect("opportunity-detail", pk=opportunity.pk)
-    messages.error(request, _("Enter a valid order amount, or leave it empty."))
+    for message in form.errors.get("amount", []):
+        messages.error(request, message)
     return _back_to_task(opportunity)
 
 

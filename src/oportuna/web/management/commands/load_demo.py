@@ -62,6 +62,13 @@ ACCOUNTS = [
 class Command(BaseCommand):
     help = "Load demo data: users of every role, products, accounts, opportunities."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="Address the server will answer on, printed with the log-ins.",
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
             users = self._users()
@@ -69,13 +76,11 @@ class Command(BaseCommand):
             self._accounts()
             self._opportunities(users)
         self.stdout.write(
-            self.style.SUCCESS(
-                "Demo data is loaded. Log in at http://127.0.0.1:8000 as:"
-            )
+            self.style.SUCCESS(f"Demo data is loaded. Log in at {options['url']} as:")
         )
         self.stdout.write(f"  admin (administrator), password {DEMO_PASSWORD}")
         for username, first, _last, roles, firm, _lang in DEMO_USERS:
-            role_names = ", ".join(str(role.label) for role in roles)
+            role_names = ", ".join(role.value for role in roles)
             where = f" of {firm}" if firm else ""
             self.stdout.write(
                 f"  {username} ({first}: {role_names}{where}), password {DEMO_PASSWORD}"
