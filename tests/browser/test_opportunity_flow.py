@@ -40,6 +40,8 @@ def test_register_assign_follow_up_and_win(new_page, screenshots):
 
     # The registrar registers; the existing account is offered while typing.
     page = new_page("es")
+    page.goto("/login/")
+    page.screenshot(path=screenshots / "00-login.png", full_page=True)
     log_in(page, "rosa")
     page.screenshot(path=screenshots / "01-inbox-registrar.png", full_page=True)
     page.click("text=Registrar oportunidad")
@@ -68,7 +70,7 @@ def test_register_assign_follow_up_and_win(new_page, screenshots):
     assert opportunity.phase == Phase.LATENT
 
     # The coordinator assigns the salesperson from the inbox.
-    page = new_page("es")
+    page = coordinator_page = new_page("es")
     log_in(page, "carmen")
     page.screenshot(path=screenshots / "04-inbox-coordinator.png", full_page=True)
     page.click("#inbox a:text('Asignar Responsable de OV')")
@@ -109,6 +111,19 @@ def test_register_assign_follow_up_and_win(new_page, screenshots):
     assert page.inner_text("[data-total-cost]") == "55.50 EUR"
     page.click("#publish")
     page.wait_for_selector(".alert-success")
+
+    # The coordinator's observatory shows the owner's published actions.
+    coordinator_page.goto("/observatory/team/")
+    coordinator_page.screenshot(
+        path=screenshots / "12-team-observatory.png", full_page=True
+    )
+    row = coordinator_page.locator(f"tr:has(a:text('{opportunity.reference}'))")
+    assert row.locator("td").nth(5).inner_text() == "2"
+    assert "sin publicar" not in row.inner_text()
+    coordinator_page.goto("/opportunities/")
+    coordinator_page.screenshot(
+        path=screenshots / "13-opportunity-list.png", full_page=True
+    )
     page.click("#close-won")
     page.wait_for_selector("#order")
     page.screenshot(path=screenshots / "08-won.png", full_page=True)
