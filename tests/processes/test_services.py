@@ -1,6 +1,10 @@
 """Process services: diagram versions, task mirrors and the outbox."""
 
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
+from django.utils import timezone
 
 import factories
 from oportuna.errors import DomainError
@@ -305,3 +309,25 @@ def test_lost_opportunity_leaves_outbox_empty(offer_sent_opportunity, salesperso
     assert not OutboxMessage.objects.filter(
         instance=offer_sent_opportunity.process
     ).exists()
+
+
+# Timers
+
+
+def test_waiting_timer_sets_next_timer_at(registrar):
+    xml = (Path(__file__).parent / "diagrams" / "follow_up_reminder.bpmn").read_text()
+    diagram = services.install_diagram(
+        xml, process_key="follow_up_reminder", lane_roles={"Responsable OV": "owner"}
+    )
+    opportunity = factories.make_opportunity()
+    before = timezone.now()
+
+    instance = services.start_process(opportunity, actor=registrar, diagram=diagram)
+
+    assert instance.next_timer_at is not None
+    assert before + timedelta(minutes=59) < instance.next_timer_at
+    assert instance.next_timer_at < timezone.now() + timedelta(minutes=61)
+
+
+def test_shipped_process_has_no_timer(latent_opportunity):
+    assert latent_opportunity.process.next_timer_at is None

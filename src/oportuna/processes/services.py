@@ -184,6 +184,8 @@ def _restore(instance):
 def _save(instance, workflow, thrown, *, actor):
     now = timezone.now()
     instance.state = workflows.dump_state(workflow)
+    # NOTE: nothing fires due timers yet; a periodic job will select on this.
+    instance.next_timer_at = workflows.next_timer_due(workflow)
     instance.revision += 1
     if workflow.completed:
         instance.status = InstanceStatus.COMPLETED

@@ -9,6 +9,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from lxml import etree
@@ -224,6 +225,16 @@ def deliver_message(workflow: BpmnWorkflow, message_name: str, payload: dict) ->
     if catcher is None:
         raise LookupError(f"no event waits for message {message_name!r}")
     workflow.send_event(BpmnEvent(catcher.task_spec.event_definition, payload=payload))
+
+
+def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
+    """Return when the earliest waiting timer of the workflow is due, if any."""
+    due = [
+        datetime.fromisoformat(event.value)
+        for event in workflow.waiting_events()
+        if "Timer" in event.event_type and isinstance(event.value, str)
+    ]
+    return min(due, default=None)
 
 
 def waiting_messages(workflow: BpmnWorkflow) -> set[str]:
