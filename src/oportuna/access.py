@@ -19,6 +19,13 @@ def _has_role(user, role):
     return user.is_authenticated and user.has_role(role)
 
 
+def active_partner_firm_id(user):
+    """Return the id of the active firm whose staff the user is, or None."""
+    if not _has_role(user, Role.PARTNER) or user.partner_firm_id is None:
+        return None
+    return user.partner_firm_id if user.partner_firm.is_active else None
+
+
 def _sees_everything(user):
     return (
         (user.is_superuser and user.is_active)
@@ -45,11 +52,8 @@ def is_owner(user, opportunity):
         return False
     if opportunity.owner_id is not None:
         return opportunity.owner_id == user.pk
-    return (
-        opportunity.owner_partner_id is not None
-        and user.partner_firm_id == opportunity.owner_partner_id
-        and _has_role(user, Role.PARTNER)
-    )
+    firm_id = active_partner_firm_id(user)
+    return firm_id is not None and firm_id == opportunity.owner_partner_id
 
 
 def visible_opportunities(user):
@@ -59,8 +63,8 @@ def visible_opportunities(user):
     if _sees_everything(user):
         return queryset
     condition = Q(owner=user)
-    if _has_role(user, Role.PARTNER) and user.partner_firm_id:
-        condition |= Q(owner_partner_id=user.partner_firm_id)
+    if firm_id := active_partner_firm_id(user):
+        condition |= Q(owner_partner_id=firm_id)
     if _has_role(user, Role.REGISTRAR):
         condition |= Q(registered_by=user)
     return queryset.filter(condition)
@@ -90,8 +94,8 @@ def task_conditions(user):
         # Only owner-lane tasks get an assignee or a partner, so a task of
         # one of these roles never meets the other two conditions.
         conditions.append(Q(role__in=roles))
-    if _has_role(user, Role.PARTNER) and user.partner_firm_id:
-        conditions.append(Q(partner_id=user.partner_firm_id))
+    if firm_id := active_partner_firm_id(user):
+        conditions.append(Q(partner_id=firm_id))
     return conditions
 
 

@@ -50,6 +50,11 @@ MESSAGES = {
         "the future. Correct the date, or set the state to proposed or in "
         "progress."
     ),
+    "amount_in_other_currencies": _(
+        "Some requested products are priced in %(currencies)s, so their prices "
+        "cannot be added up in %(currency)s. Enter the order amount in "
+        "%(currency)s."
+    ),
     "amount_not_positive": _("Enter an order amount greater than zero."),
     "amount_required": _(
         "Enter the order amount: the requested products have no prices to add up."

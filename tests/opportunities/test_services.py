@@ -1,9 +1,10 @@
 """Opportunity services: registration, assignment, actions, phases, closing."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 import factories
@@ -1249,3 +1250,96 @@ def test_engine_failure_during_registration_writes_nothing(registrar, failing_en
 
     assert not Opportunity.objects.exists()
     assert not Account.objects.exists()
+
+
+# Found by review
+
+
+def test_action_on_leap_day(owned_opportunity, salesperson, monkeypatch):
+    leap_day = datetime(2028, 2, 29, 10, 0, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: leap_day)
+
+    action = factories.log_action(
+        owned_opportunity, salesperson, planned_start=leap_day + timedelta(days=1)
+    )
+
+    assert action.pk is not None
+
+
+def test_close_won_refuses_adding_other_currencies(
+    registrar, coordinator, salesperson, english
+):
+    dollars = factories.make_product(
+        "usd-licence", unit_price=Decimal("100.00"), currency="USD"
+    )
+    opportunity = factories.reach_offer_sent(
+        registrar, coordinator, salesperson, products=[(dollars, Decimal("1"))]
+    )
+
+    with pytest.raises(DomainError) as caught:
+        services.close_won(opportunity, actor=salesperson)
+
+    opportunity.refresh_from_db()
+    assert caught.value.code == "amount_in_other_currencies"
+    assert caught.value.message == (
+        "Some requested products are priced in USD, so their prices cannot be "
+        "added up in EUR. Enter the order amount in EUR."
+    )
+    assert opportunity.phase == Phase.OFFER_SENT
+    assert not Order.objects.filter(opportunity=opportunity).exists()
+
+
+def test_close_won_with_amount_keeps_line_currencies(
+    registrar, coordinator, salesperson
+):
+    dollars = factories.make_product(
+        "usd-licence", unit_price=Decimal("100.00"), currency="USD"
+    )
+    opportunity = factories.reach_offer_sent(
+        registrar, coordinator, salesperson, products=[(dollars, Decimal("2"))]
+    )
+
+    order = services.close_won(opportunity, actor=salesperson, amount=Decimal("180.00"))
+
+    line = order.lines.get()
+    assert order.currency == "EUR"
+    assert order.amount == Decimal("180.00")
+    assert line.currency == "USD"
+    assert line.unit_price == Decimal("100.00")
+
+
+def test_first_action_dated_when_it_happened(owned_opportunity, salesperson):
+    sent = timezone.now() - timedelta(minutes=30)
+    registered = owned_opportunity.registered_at
+
+    factories.log_action(
+        owned_opportunity,
+        salesperson,
+        "send_offer",
+        planned_start=sent,
+        actual_start=sent,
+        state=ActionState.DONE,
+    )
+
+    owned_opportunity.refresh_from_db()
+    assert owned_opportunity.first_action_at == max(sent, registered)
+    assert owned_opportunity.offer_sent_at == owned_opportunity.first_action_at
+
+
+def test_failed_registration_leaves_no_files(
+    registrar, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+
+    def fail(workflow):
+        raise RuntimeError("engine step failed")
+
+    monkeypatch.setattr(workflows, "run_engine_steps", fail)
+
+    with pytest.raises(RuntimeError):
+        factories.register(
+            registrar, documents=[SimpleUploadedFile("pliego.pdf", b"%PDF-1.4")]
+        )
+
+    assert not Opportunity.objects.exists()
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []

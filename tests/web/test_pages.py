@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 import factories
+from oportuna.users.models import User
 from oportuna.users.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -301,3 +302,43 @@ def test_team_observatory_groups_each_owner_once(client, registrar, coordinator)
     assert len(groups) == 3
     assert [len(group["opportunities"]) for group in groups] == [3, 3, 3]
     assert all(group["totals"]["opportunities"] == 3 for group in groups)
+
+
+@pytest.mark.parametrize("persona", ["registrar", "coordinator", "process_admin"])
+def test_owner_actions_partial_refused_to_viewers(client, request, world, persona):
+    client = client_for(client, request, persona)
+
+    response = client.get(
+        reverse("action-list", args=[world["owned"].pk]), HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 403
+
+
+def test_admin_cannot_delete_follow_up_action(client, world, salesperson):
+    action = factories.log_action(world["owned"], salesperson)
+    admin_user = User.objects.create_superuser("root", "root@example.com", "x")
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:opportunities_followupaction_delete", args=[action.pk]),
+        {"post": "yes"},
+    )
+
+    world["owned"].refresh_from_db()
+    assert response.status_code == 403
+    assert world["owned"].actions_proposed == 1
+
+
+def test_inactive_partner_firm_loses_access(client, world, partner_a, partner_a_user):
+    partner_a.is_active = False
+    partner_a.save()
+    client.force_login(partner_a_user)
+
+    response = client.get(
+        reverse("opportunity-detail", args=[world["partner_owned"].pk])
+    )
+    inbox = client.get(reverse("inbox"))
+
+    assert response.status_code == 404
+    assert world["partner_owned"].reference not in inbox.content.decode()

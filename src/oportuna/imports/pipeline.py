@@ -682,6 +682,7 @@ class PipelineImport:
                 product=resolved.product,
                 quantity=1,
                 unit_price=resolved.amount,
+                currency=CURRENCY,
             )
 
     def start_follow_up(self, opportunity, resolved):

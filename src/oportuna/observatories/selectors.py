@@ -4,14 +4,13 @@ from django.db.models import Count, Q, Sum
 
 from oportuna import access
 from oportuna.opportunities.models import ActionState, FollowUpAction
-from oportuna.users.roles import Role
 
 
 def owner_actions(user, *, state=None):
     """Return the follow-up actions of every opportunity in the user's charge."""
     condition = Q(opportunity__owner=user)
-    if user.has_role(Role.PARTNER) and user.partner_firm_id:
-        condition |= Q(opportunity__owner_partner_id=user.partner_firm_id)
+    if firm_id := access.active_partner_firm_id(user):
+        condition |= Q(opportunity__owner_partner_id=firm_id)
     actions = FollowUpAction.objects.filter(condition)
     if state:
         actions = actions.filter(state=state)

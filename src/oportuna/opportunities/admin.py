@@ -1,12 +1,12 @@
 from django.contrib import admin
 
+from oportuna.web.admin import ReadOnlyAdmin
+
 from .models import FollowUpAction, Opportunity, Order
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(admin.ModelAdmin):
-    """Read-only: changes go through the screens, which run the process."""
-
+class OpportunityAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "account",
@@ -17,17 +17,10 @@ class OpportunityAdmin(admin.ModelAdmin):
     ]
     list_filter = ["phase", "source"]
     search_fields = ["name", "account__name", "external_ref"]
-    raw_id_fields = ["account", "owner", "registered_by"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(admin.ModelAdmin):
+class FollowUpActionAdmin(ReadOnlyAdmin):
     list_display = [
         "subject",
         "opportunity",
@@ -38,15 +31,9 @@ class FollowUpActionAdmin(admin.ModelAdmin):
     ]
     list_filter = ["state", "action_type"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin):
     list_display = [
         "__str__",
         "opportunity",

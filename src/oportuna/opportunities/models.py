@@ -444,6 +444,8 @@ class OrderLine(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT)
     quantity = models.DecimalField(max_digits=12, decimal_places=2)
     unit_price = models.DecimalField(max_digits=14, decimal_places=2)
+    # The product's catalogue currency, which may differ from the order's.
+    currency = currency_field()
 
     class Meta:
         ordering = ["id"]

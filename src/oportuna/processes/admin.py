@@ -1,16 +1,19 @@
 from django.contrib import admin
 
+from oportuna.web.admin import ReadOnlyAdmin
+
 from .models import DiagramVersion, HumanTask, OutboxMessage
 
 
 @admin.register(DiagramVersion)
-class DiagramVersionAdmin(admin.ModelAdmin):
+class DiagramVersionAdmin(ReadOnlyAdmin):
+    """Versions are installed by processes.services.install_diagram only."""
+
     list_display = ["process_key", "name", "version", "is_active", "created_at"]
-    readonly_fields = ["sha256", "spec", "bpmn_xml", "lane_roles"]
 
 
 @admin.register(HumanTask)
-class HumanTaskAdmin(admin.ModelAdmin):
+class HumanTaskAdmin(ReadOnlyAdmin):
     list_display = [
         "name",
         "opportunity",
@@ -24,6 +27,6 @@ class HumanTaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["name", "instance", "created_at", "handled_at"]
     list_filter = ["name"]

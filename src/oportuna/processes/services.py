@@ -203,11 +203,20 @@ def _sync_tasks(instance, workflow, *, actor, now):
         str(row.task_id): row
         for row in HumanTask.objects.filter(instance=instance, status=TaskStatus.OPEN)
     }
-    finished = [row.pk for task_id, row in open_rows.items() if task_id not in ready]
-    if finished:
-        HumanTask.objects.filter(pk__in=finished).update(
+    finished = [task_id for task_id in open_rows if task_id not in ready]
+    cancelled = [
+        row_id for row_id in finished if workflows.was_cancelled(workflow, row_id)
+    ]
+    completed = [row_id for row_id in finished if row_id not in cancelled]
+    if completed:
+        HumanTask.objects.filter(task_id__in=completed).update(
             status=TaskStatus.COMPLETED, completed_at=now, completed_by=actor
         )
+    if cancelled:
+        HumanTask.objects.filter(task_id__in=cancelled).update(
+            status=TaskStatus.CANCELLED, completed_at=now
+        )
+
     opportunity = instance.opportunity
     new_rows = []
     for task_id, info in ready.items():

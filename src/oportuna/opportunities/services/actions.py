@@ -40,7 +40,7 @@ def add_action(opportunity, *, actor, **fields):
         action.save()
         now = timezone.now()
         if opportunity.first_action_at is None:
-            opportunity.first_action_at = now
+            opportunity.first_action_at = _first_action_date(opportunity, action, now)
         if opportunity.phase == Phase.LATENT:
             apply_phase(opportunity, Phase.PRE_OFFER, actor=actor, at=now)
         _follow_action_type(opportunity, action, actor=actor)
@@ -50,6 +50,16 @@ def add_action(opportunity, *, actor, **fields):
         refresh_summary(opportunity)
         opportunity.save()
     return action
+
+
+def _first_action_date(opportunity, action, now):
+    """Return when the first action took place, or now if it is still ahead.
+
+    An action logged after it happened dates the milestone by its actual
+    start, but never before the registration.
+    """
+    happened = min(action.actual_start or now, now)
+    return max(happened, opportunity.registered_at)
 
 
 def update_action(action, *, actor, **fields):
@@ -120,18 +130,16 @@ def _check_done_dates(action):
 
 
 def _check_planned_window(action):
-    now = timezone.now()
-    latest = now.replace(year=now.year + LATEST_PLANNED_YEARS_AHEAD)
+    # Compared by year, so that the window has no 29 February to miss.
+    latest_year = timezone.now().year + LATEST_PLANNED_YEARS_AHEAD
     for name in ("planned_start", "planned_end"):
         value = getattr(action, name)
-        if value is not None and not (
-            value.year >= EARLIEST_PLANNED_YEAR and value <= latest
-        ):
+        if value is not None and not EARLIEST_PLANNED_YEAR <= value.year <= latest_year:
             raise DomainError(
                 "planned_date_out_of_range",
                 field=name,
                 earliest=EARLIEST_PLANNED_YEAR,
-                latest=latest.year,
+                latest=latest_year,
             )
 
 

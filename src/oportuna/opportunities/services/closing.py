@@ -35,7 +35,18 @@ def close_won(opportunity, *, actor, amount=None, currency=None):
             (requested.product, requested.quantity, requested.product.unit_price)
             for requested in opportunity.requested_products.select_related("product")
         ]
+        currency = currency or opportunity.currency
         if amount is None:
+            foreign = sorted(
+                {product.currency for product, _q, _p in lines} - {currency}
+            )
+            if foreign:
+                raise DomainError(
+                    "amount_in_other_currencies",
+                    field="amount",
+                    currencies=foreign,
+                    currency=currency,
+                )
             amount = sum(
                 (quantity * price for _p, quantity, price in lines), Decimal("0")
             )
@@ -46,12 +57,18 @@ def close_won(opportunity, *, actor, amount=None, currency=None):
         order = Order.objects.create(
             opportunity=opportunity,
             amount=amount,
-            currency=currency or opportunity.currency,
+            currency=currency,
             created_at=now,
             created_by=actor,
         )
         OrderLine.objects.bulk_create(
-            OrderLine(order=order, product=product, quantity=quantity, unit_price=price)
+            OrderLine(
+                order=order,
+                product=product,
+                quantity=quantity,
+                unit_price=price,
+                currency=product.currency,
+            )
             for product, quantity, price in lines
         )
         opportunity.save()

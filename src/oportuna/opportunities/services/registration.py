@@ -1,6 +1,7 @@
 import logging
 from decimal import Decimal
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,42 +60,56 @@ def register_opportunity(
     if account is None and not account_name.strip():
         raise DomainError("account_required", field="account_name")
     now = timezone.now()
-    with transaction.atomic():
-        if account is None:
-            account, _created = get_or_create_account(
-                account_name, **(account_fields or {})
+    stored_files = []
+    try:
+        with transaction.atomic():
+            if account is None:
+                account, _created = get_or_create_account(
+                    account_name, **(account_fields or {})
+                )
+            opportunity = Opportunity(
+                account=account,
+                registered_by=registered_by,
+                registered_at=now,
+                phase=Phase.LATENT,
+                **{
+                    name: value
+                    for name, value in record.items()
+                    if name in RECORD_FIELDS
+                },
             )
-        opportunity = Opportunity(
-            account=account,
-            registered_by=registered_by,
-            registered_at=now,
-            phase=Phase.LATENT,
-            **{name: value for name, value in record.items() if name in RECORD_FIELDS},
-        )
-        if not opportunity.line_of_business:
-            opportunity.line_of_business = account.line_of_business
-        if not opportunity.website:
-            opportunity.website = account.website
-        opportunity.full_clean(exclude=["account"])
-        opportunity.save()
-        opportunity.departments.set(departments)
-        opportunity.contacts.set(get_or_create_contacts(account, contact_names))
-        RequestedProduct.objects.bulk_create(
-            RequestedProduct(
-                opportunity=opportunity, product=product, quantity=quantity
+            if not opportunity.line_of_business:
+                opportunity.line_of_business = account.line_of_business
+            if not opportunity.website:
+                opportunity.website = account.website
+            opportunity.full_clean(exclude=["account"])
+            opportunity.save()
+            opportunity.departments.set(departments)
+            opportunity.contacts.set(get_or_create_contacts(account, contact_names))
+            RequestedProduct.objects.bulk_create(
+                RequestedProduct(
+                    opportunity=opportunity, product=product, quantity=quantity
+                )
+                for product, quantity in _merge_products(products)
             )
-            for product, quantity in _merge_products(products)
-        )
-        for upload in documents:
-            store_document(opportunity, upload, uploaded_by=registered_by)
-        PhaseChange.objects.create(
-            opportunity=opportunity,
-            to_phase=Phase.LATENT,
-            changed_by=registered_by,
-            changed_at=now,
-        )
-        record_event(opportunity, EventKind.REGISTERED, actor=registered_by, at=now)
-        processes.start_process(opportunity, actor=registered_by)
+            for upload in documents:
+                document = store_document(
+                    opportunity, upload, uploaded_by=registered_by
+                )
+                stored_files.append(document.file.name)
+            PhaseChange.objects.create(
+                opportunity=opportunity,
+                to_phase=Phase.LATENT,
+                changed_by=registered_by,
+                changed_at=now,
+            )
+            record_event(opportunity, EventKind.REGISTERED, actor=registered_by, at=now)
+            processes.start_process(opportunity, actor=registered_by)
+    except BaseException:
+        # The rows are rolled back; the files they pointed to must go too.
+        for name in stored_files:
+            default_storage.delete(name)
+        raise
     logger.info("Registered opportunity", extra={"opportunity_id": opportunity.pk})
     return opportunity
 

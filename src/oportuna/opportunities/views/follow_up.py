@@ -117,7 +117,8 @@ def _save_action(request, opportunity, form, service, target, *, editing=None):
 
 @login_required
 def actions_list(request, pk):
-    opportunity = get_visible_opportunity(request, pk)
+    # The owner's editable list, so only the owner may fetch it.
+    opportunity = _owned_open_opportunity(request, pk)
     return _render_actions(request, opportunity)
 
 

@@ -199,6 +199,12 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> list[UserTaskInfo]:
     return tasks
 
 
+def was_cancelled(workflow: BpmnWorkflow, task_id: str) -> bool:
+    """Return whether the engine cancelled the task rather than completing it."""
+    task = workflow.get_task_from_id(_uuid(task_id))
+    return task is not None and task.state == TaskState.CANCELLED
+
+
 def complete_user_task(workflow: BpmnWorkflow, task_id: str, data: dict) -> None:
     """Complete one READY user task with `data`; raise LookupError if it is not."""
     task = workflow.get_task_from_id(_uuid(task_id))
