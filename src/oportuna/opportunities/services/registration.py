@@ -67,23 +67,7 @@ def register_opportunity(
                 account, _created = get_or_create_account(
                     account_name, **(account_fields or {})
                 )
-            opportunity = Opportunity(
-                account=account,
-                registered_by=registered_by,
-                registered_at=now,
-                phase=Phase.LATENT,
-                **{
-                    name: value
-                    for name, value in record.items()
-                    if name in RECORD_FIELDS
-                },
-            )
-            if not opportunity.line_of_business:
-                opportunity.line_of_business = account.line_of_business
-            if not opportunity.website:
-                opportunity.website = account.website
-            opportunity.full_clean(exclude=["account"])
-            opportunity.save()
+            opportunity = _create_opportunity(record, account, registered_by, now)
             opportunity.departments.set(departments)
             opportunity.contacts.set(get_or_create_contacts(account, contact_names))
             RequestedProduct.objects.bulk_create(
@@ -111,6 +95,24 @@ def register_opportunity(
             default_storage.delete(name)
         raise
     logger.info("Registered opportunity", extra={"opportunity_id": opportunity.pk})
+    return opportunity
+
+
+def _create_opportunity(record, account, registered_by, now):
+    opportunity = Opportunity(
+        account=account,
+        registered_by=registered_by,
+        registered_at=now,
+        phase=Phase.LATENT,
+        **{name: value for name, value in record.items() if name in RECORD_FIELDS},
+    )
+    # The record's web and line of business default to the account's.
+    opportunity.line_of_business = (
+        opportunity.line_of_business or account.line_of_business
+    )
+    opportunity.website = opportunity.website or account.website
+    opportunity.full_clean(exclude=["account"])
+    opportunity.save()
     return opportunity
 
 
