@@ -27,6 +27,9 @@ MESSAGES = {
     "task_not_open": _(
         "This task is no longer open: someone completed it already. Reload the page."
     ),
+    "not_assigned_yet": _(
+        "This opportunity has no owner yet: assign it from the coordinator's task."
+    ),
     "owner_required": _("Choose a salesperson or a partner firm."),
     "owner_ambiguous": _("Choose either a salesperson or a partner firm, not both."),
     "owner_not_salesperson": _("%(user)s is not an active salesperson."),

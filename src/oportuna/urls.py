@@ -43,6 +43,11 @@ urlpatterns = [
         name="action-edit",
     ),
     path(
+        "opportunities/<int:pk>/owner/",
+        assignment.reassign_owner,
+        name="opportunity-reassign",
+    ),
+    path(
         "opportunities/<int:pk>/phase/", follow_up.set_phase, name="opportunity-phase"
     ),
     path(

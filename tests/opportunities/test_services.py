@@ -1343,3 +1343,68 @@ def test_failed_registration_leaves_no_files(
 
     assert not Opportunity.objects.exists()
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+# Reassigning
+
+
+def test_reassign_moves_follow_up_task(
+    owned_opportunity, coordinator, other_salesperson
+):
+    services.reassign_owner(
+        owned_opportunity, actor=coordinator, salesperson=other_salesperson
+    )
+
+    owned_opportunity.refresh_from_db()
+    task = factories.open_task(owned_opportunity, factories.FOLLOW_UP_FORM)
+    assert owned_opportunity.owner == other_salesperson
+    assert task.assignee == other_salesperson
+    assert owned_opportunity.events.filter(kind=EventKind.REASSIGNED).count() == 1
+
+
+def test_reassign_to_partner_firm(
+    owned_opportunity, coordinator, partner_a, partner_a_user
+):
+    services.reassign_owner(owned_opportunity, actor=coordinator, partner=partner_a)
+
+    owned_opportunity.refresh_from_db()
+    task = factories.open_task(owned_opportunity, factories.FOLLOW_UP_FORM)
+    assert owned_opportunity.owner is None
+    assert owned_opportunity.owner_partner == partner_a
+    assert task.assignee is None
+    assert task.partner == partner_a
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code"),
+    [
+        ("latent_opportunity", "not_assigned_yet"),
+        ("closed_opportunity", "opportunity_closed"),
+    ],
+)
+def test_reassign_refused(request, coordinator, other_salesperson, fixture, code):
+    opportunity = request.getfixturevalue(fixture)
+
+    with pytest.raises(DomainError) as caught:
+        services.reassign_owner(
+            opportunity, actor=coordinator, salesperson=other_salesperson
+        )
+
+    assert caught.value.code == code
+
+
+def test_reassign_needs_coordinator(owned_opportunity, salesperson, other_salesperson):
+    with pytest.raises(DomainError) as caught:
+        services.reassign_owner(
+            owned_opportunity, actor=salesperson, salesperson=other_salesperson
+        )
+
+    owned_opportunity.refresh_from_db()
+    assert caught.value.code == "not_allowed"
+    assert owned_opportunity.owner == salesperson
+
+
+@pytest.fixture
+def closed_opportunity(offer_sent_opportunity, salesperson):
+    services.close_won(offer_sent_opportunity, actor=salesperson, amount=Decimal("10"))
+    return offer_sent_opportunity

@@ -342,3 +342,39 @@ def test_inactive_partner_firm_loses_access(client, world, partner_a, partner_a_
 
     assert response.status_code == 404
     assert world["partner_owned"].reference not in inbox.content.decode()
+
+
+def test_coordinator_hands_opportunity_over(
+    client, world, coordinator, other_salesperson
+):
+    client.force_login(coordinator)
+
+    page = client.get(reverse("opportunity-detail", args=[world["owned"].pk]))
+    response = client.post(
+        reverse("opportunity-reassign", args=[world["owned"].pk]),
+        {"owner": f"user:{other_salesperson.pk}"},
+    )
+
+    world["owned"].refresh_from_db()
+    assert "reassign-form" in page.content.decode()
+    assert response.status_code == 302
+    assert world["owned"].owner == other_salesperson
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("salesperson", 403), ("registrar", 403), ("other_salesperson", 404)],
+)
+def test_others_cannot_hand_over(
+    client, request, world, other_salesperson, persona, status
+):
+    client = client_for(client, request, persona)
+
+    response = client.post(
+        reverse("opportunity-reassign", args=[world["owned"].pk]),
+        {"owner": f"user:{other_salesperson.pk}"},
+    )
+
+    world["owned"].refresh_from_db()
+    assert response.status_code == status
+    assert world["owned"].owner.username == "sergio"

@@ -367,6 +367,7 @@ class PhaseChange(models.Model):
 class EventKind(models.TextChoices):
     REGISTERED = "registered", _("registered the opportunity")
     ASSIGNED = "assigned", _("assigned the owner")
+    REASSIGNED = "reassigned", _("handed the opportunity to another owner")
     ACTION_ADDED = "action_added", _("added a follow-up action")
     ACTION_CHANGED = "action_changed", _("changed a follow-up action")
     PHASE_CHANGED = "phase_changed", _("changed the phase")

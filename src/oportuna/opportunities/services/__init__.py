@@ -5,7 +5,7 @@ its audit rows and the engine step commit together or not at all.
 """
 
 from .actions import add_action, update_action
-from .assignment import assign_owner
+from .assignment import assign_owner, reassign_owner
 from .closing import close_lost, close_won
 from .documents import attach_document
 from .phases import change_phase
@@ -20,6 +20,7 @@ __all__ = [
     "close_lost",
     "close_won",
     "publish_to_observatory",
+    "reassign_owner",
     "register_opportunity",
     "update_action",
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from oportuna import access
 from oportuna.errors import DomainError, add_to_form
@@ -53,3 +54,30 @@ def assign_owner(request, task_id):
         "partners": partners,
     }
     return render(request, "opportunities/assign_owner.html", context)
+
+
+@login_required
+@require_POST
+def reassign_owner(request, pk):
+    opportunity = get_visible_opportunity(request, pk)
+    require(access.can_assign(request.user))
+    salespeople, partners = owner_candidates()
+    form = AssignForm(request.POST, salespeople=salespeople, partners=partners)
+    if not form.is_valid():
+        for message in form.errors.get("owner", []):
+            messages.error(request, message)
+        return redirect("opportunity-detail", pk=opportunity.pk)
+    try:
+        services.reassign_owner(
+            opportunity, actor=request.user, **form.cleaned_data["owner"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        opportunity.refresh_from_db()
+        messages.success(
+            request,
+            _("%(owner)s is now in charge of %(reference)s.")
+            % {"owner": opportunity.owner_display, "reference": opportunity.reference},
+        )
+    return redirect("opportunity-detail", pk=opportunity.pk)

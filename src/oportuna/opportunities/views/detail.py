@@ -12,6 +12,7 @@ from oportuna.web.http import get_visible_opportunity, require
 
 from .. import services
 from ..forms import DocumentForm
+from ..selectors import owner_candidates
 
 
 @login_required
@@ -32,6 +33,12 @@ def opportunity_detail(request, pk):
         "document_form": DocumentForm(),
         "open_task": _workable_task(request.user, opportunity),
     }
+    if (
+        access.can_assign(request.user)
+        and opportunity.owner_display
+        and not opportunity.is_closed
+    ):
+        context["salespeople"], context["partners"] = owner_candidates()
     return render(request, "opportunities/detail.html", context)
 
 
