@@ -61,6 +61,7 @@ def main(count):
         ActionType.objects.get(code="send_offer"),
     )
     source = Source.objects.get(code="web_form")
+
     results = {}
     for number in range(count):
         opportunity = timed(
@@ -106,6 +107,7 @@ def main(count):
             actor=owner,
         )
         timed(results, "close won", services.close_won, opportunity, actor=owner)
+
     sizes = [len(instance.state) for instance in ProcessInstance.objects.all()]
     print(f"{count} opportunities on {django.db.connection.vendor}")
     print("| step | median ms | p95 ms |")

@@ -143,6 +143,7 @@ def main(count):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     print(f"follow-up actions: {FollowUpAction.objects.count()}")
+
     owner_client, coordinator_client = Client(), Client()
     owner_client.force_login(owners[0])
     coordinator_client.force_login(coordinator)

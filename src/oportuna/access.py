@@ -1,4 +1,4 @@
-"""Who may see and do what. Every view and service calls these functions.
+"""Access rules: who may see and do what. Every view and service calls them.
 
 Roles are Django groups (see `oportuna.users.roles`). A partner firm's
 staff see only the opportunities and tasks of their own firm.

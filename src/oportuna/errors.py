@@ -1,8 +1,8 @@
 """Anticipated domain failures: a code inside, a translated sentence outside.
 
-Services raise `DomainError` with a code from `MESSAGES`; views and forms
-show `error.message`, which is translated into the language active when
-it is read, and attach it to `error.field` when there is one.
+Services raise `DomainError` with a code from `MESSAGES`. Views and forms
+show `error.message`, translated into the language active when it is read,
+and attach it to `error.field` when there is one.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -271,9 +271,7 @@ def test_preferences_reject_unknown_time_zone(client, salesperson):
     ("persona", "shown"),
     [("salesperson", True), ("registrar", False), ("coordinator", False)],
 )
-def test_detail_links_task_only_for_who_can_work_on_it(
-    client, request, world, persona, shown
-):
+def test_detail_task_link_for_workers(client, request, world, persona, shown):
     client = client_for(client, request, persona)
     task = world["follow_up_task"]
 
