@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 import factories
+from oportuna.users.forms import time_zone_choices
 from oportuna.users.models import User
 from oportuna.users.roles import Role
 
@@ -376,3 +377,11 @@ def test_others_cannot_hand_over(
     world["owned"].refresh_from_db()
     assert response.status_code == status
     assert world["owned"].owner.username == "sergio"
+
+
+def test_time_zones_grouped_by_region():
+    groups = dict(time_zone_choices())
+
+    assert ("Europe/Madrid", "Europe/Madrid") in groups["Europe"]
+    assert ("America/Mexico_City", "America/Mexico City") in groups["America"]
+    assert "US" not in groups

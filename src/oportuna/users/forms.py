@@ -5,12 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
+LEGACY_REGIONS = {"Brazil", "Canada", "Chile", "Etc", "Mexico", "SystemV", "US"}
+
 
 def time_zone_choices():
-    return [
-        (name, name.replace("_", " "))
-        for name in sorted(zoneinfo.available_timezones())
-    ]
+    """Return the IANA time zones grouped by region, for a select's optgroups."""
+    regions: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(zoneinfo.available_timezones()):
+        region, _slash, place = name.partition("/")
+        # Legacy aliases ("US/Eastern", "Etc/GMT+1") go last, under Other.
+        if not place or region in LEGACY_REGIONS:
+            region = "Other"
+        regions.setdefault(region, []).append((name, name.replace("_", " ")))
+    return sorted(regions.items())
 
 
 class PreferencesForm(forms.ModelForm):
