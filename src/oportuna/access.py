@@ -100,6 +100,11 @@ def task_conditions(user):
 
 
 def visible_tasks(user):
+    """Return the user's open tasks as one queryset.
+
+    The inbox lists the same rows through processes.selectors.InboxTasks,
+    which SQLite serves from its indexes.
+    """
     queryset = HumanTask.objects.filter(status=TaskStatus.OPEN)
     conditions = task_conditions(user)
     if not conditions:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Publication(models.Model):
-    """What an owner sent to the observatories with “Publish to observatory”.
+    """A snapshot an owner sent to the observatories with “Publish to observatory”.
 
     A snapshot of the opportunity's actions at that moment; the live
     observatory lists read the actions themselves.

@@ -2,8 +2,8 @@
 
 A message no task of the same instance catches is written to the outbox.
 If a handler is registered for its name, the handler runs in the same
-transaction and the message is marked handled; other messages wait in the
-outbox for a delivery worker (webhooks to the supply process, for one).
+transaction and the message is marked handled. Other messages wait in the
+outbox for a delivery worker, such as webhooks to the supply process.
 """
 
 from collections.abc import Callable

@@ -5,7 +5,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     """An admin page to look at rows that only the services write.
 
     Services write these rows together with summaries, the audit trail and
-    the process step; an edit or a delete in the admin would skip all that.
+    the process step. An edit or a delete in the admin would skip all three.
     """
 
     def has_add_permission(self, request):

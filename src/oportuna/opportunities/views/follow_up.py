@@ -64,13 +64,14 @@ def _owned_open_opportunity(request, pk):
     return opportunity
 
 
-def _render_actions(request, opportunity, **kwargs):
+def _render_actions(request, opportunity, *, saved=False, **kwargs):
     context = _actions_context(opportunity, **kwargs)
-    # An action may move the phase, so the record and the task's side cards
-    # are swapped too, out of band.
-    context["refresh_record"] = True
-    context["products"] = opportunity.requested_products.select_related("product")
-    context.update(_sidebar_context(opportunity))
+    if saved:
+        # A saved action may have moved the phase, so the record and the
+        # task's side cards are swapped too, out of band.
+        context["refresh_record"] = True
+        context["products"] = opportunity.requested_products.select_related("product")
+        context.update(_sidebar_context(opportunity))
     return render(request, "opportunities/partials/actions.html", context)
 
 
@@ -111,7 +112,7 @@ def _save_action(request, opportunity, form, service, target, *, editing=None):
             opportunity.refresh_from_db()
             if not request.htmx:
                 return _back_to_task(opportunity)
-            return _render_actions(request, opportunity)
+            return _render_actions(request, opportunity, saved=True)
     return _render_actions(request, opportunity, form=form, editing=editing)
 
 

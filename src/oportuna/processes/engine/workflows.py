@@ -52,7 +52,7 @@ class ParsedDiagram:
 
 @dataclass
 class UserTaskInfo:
-    """What the host needs to know of one READY user task."""
+    """The facts about one READY user task that the host mirrors."""
 
     task_id: str
     bpmn_id: str
@@ -132,33 +132,25 @@ def _diagram_text(task_spec):
 
 
 def new_workflow(spec: dict) -> BpmnWorkflow:
-    return restore_workflow(spec, None)
-
-
-def restore_workflow(spec: dict, state: str | None) -> BpmnWorkflow:
-    """Rebuild a workflow from its diagram's specs and an instance state.
-
-    With no state, return a new workflow that has not run any step.
-    """
-    if state is None:
-        workflow = serializer.from_dict(_spec_only(spec))
-    else:
-        dct = json.loads(state)
-        dct.update(spec)
-        workflow = serializer.deserialize_json(json.dumps(dct))
-    workflow.script_engine = script_engine
-    return workflow
-
-
-def _spec_only(spec):
+    """Return a new workflow of a diagram's specs that has not run any step."""
     # The registry consumes the dicts it restores, and `spec` is shared.
     spec = copy.deepcopy(spec)
-    restored_spec = serializer.from_dict(spec["spec"])
     subprocess_specs = {
         name: serializer.from_dict(sub)
         for name, sub in spec["subprocess_specs"].items()
     }
-    return BpmnWorkflow(restored_spec, subprocess_specs)
+    workflow = BpmnWorkflow(serializer.from_dict(spec["spec"]), subprocess_specs)
+    workflow.script_engine = script_engine
+    return workflow
+
+
+def restore_workflow(spec: dict, state: str) -> BpmnWorkflow:
+    """Rebuild a workflow from its diagram's specs and a stored instance state."""
+    dct = json.loads(state)
+    dct.update(spec)
+    workflow = serializer.deserialize_json(json.dumps(dct))
+    workflow.script_engine = script_engine
+    return workflow
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:
